@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole test suite: installs missing packages, builds, and runs every
+# test. This is the README's test command and exactly what .ci/run calls.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tools/install-deps.sh
+builddir=${BUILDDIR:-build}
+if [ ! -f "$builddir/build.ninja" ]; then
+  meson setup "$builddir" >/dev/null
+fi
+ninja -C "$builddir" >/dev/null || ninja -C "$builddir"
+rc=0
+meson test -C "$builddir" --print-errorlogs --num-processes 2 "$@" || rc=$?
+# Count individual GoogleTest cases from the JUnit files the tests wrote, so
+# the closing line says how many checks ran, not only how many executables.
+python3 tools/count-tests.py "$builddir" || true
+exit $rc

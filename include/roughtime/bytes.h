@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 
 namespace roughtime {
@@ -39,6 +40,13 @@ inline void StoreLE32(uint8_t* p, uint32_t v) {
 inline void StoreLE64(uint8_t* p, uint64_t v) {
   StoreLE32(p, static_cast<uint32_t>(v));
   StoreLE32(p + 4, static_cast<uint32_t>(v >> 32));
+}
+
+// Debian's abseil has its own absl::string_view (ABSL_OPTION_USE_STD_STRING_VIEW
+// is 0), which absl::StrCat and absl::Status need; std::string_view does not
+// convert implicitly.
+inline absl::string_view AbslView(std::string_view s) {
+  return absl::string_view(s.data(), s.size());
 }
 
 inline ByteSpan AsBytes(std::string_view s) {

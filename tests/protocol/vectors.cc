@@ -1,0 +1,101 @@
+#include "vectors.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "gtest/gtest.h"
+#include "roughtime/tags.h"
+#include "roughtime/wire.h"
+
+namespace roughtime::testing {
+
+std::string VectorsDir() {
+  const char* dir = std::getenv("ROUGHTIME_VECTORS");
+  if (dir == nullptr || *dir == '\0') {
+    ADD_FAILURE() << "ROUGHTIME_VECTORS is not set (run through meson test)";
+    return "";
+  }
+  return dir;
+}
+
+static std::string ReadText(const std::string& relative_path) {
+  const std::string path = VectorsDir() + "/" + relative_path;
+  std::ifstream in(path);
+  if (!in) {
+    ADD_FAILURE() << "cannot open vector file " << path;
+    return "";
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+nlohmann::json LoadJson(const std::string& relative_path) {
+  return nlohmann::json::parse(ReadText(relative_path));
+}
+
+Bytes Hex(const std::string& hex) {
+  auto b = HexDecode(hex);
+  if (!b.ok()) {
+    ADD_FAILURE() << "bad hex in vector: " << b.status();
+    return {};
+  }
+  return *b;
+}
+
+Bytes LoadHexFile(const std::string& relative_path) {
+  std::string text = ReadText(relative_path);
+  std::string compact;
+  for (char c : text) {
+    if (!std::isspace(static_cast<unsigned char>(c))) compact += c;
+  }
+  return Hex(compact);
+}
+
+PublicKey PublicKeyFromHex(const std::string& hex) {
+  PublicKey k{};
+  Bytes b = Hex(hex);
+  if (b.size() == k.size()) std::memcpy(k.data(), b.data(), k.size());
+  else ADD_FAILURE() << "public key is not 32 bytes";
+  return k;
+}
+
+Seed SeedFromHex(const std::string& hex) {
+  Seed s{};
+  Bytes b = Hex(hex);
+  if (b.size() == s.size()) std::memcpy(s.data(), b.data(), s.size());
+  else ADD_FAILURE() << "seed is not 32 bytes";
+  return s;
+}
+
+static MessageView RequestMessage(ByteSpan packet) {
+  ByteSpan message = packet;
+  if (HasFrameMagic(packet)) {
+    auto inner = UnwrapFrame(packet);
+    EXPECT_TRUE(inner.ok()) << inner.status();
+    if (inner.ok()) message = *inner;
+  }
+  auto view = MessageView::Parse(message);
+  EXPECT_TRUE(view.ok()) << view.status();
+  return view.ok() ? *view : MessageView();
+}
+
+std::vector<uint32_t> OfferedVersions(ByteSpan request_packet) {
+  std::vector<uint32_t> out;
+  auto ver = RequestMessage(request_packet).Find(kTagVer);
+  if (!ver) return out;
+  for (size_t i = 0; i + 4 <= ver->size(); i += 4) {
+    out.push_back(LoadLE32(ver->data() + i));
+  }
+  return out;
+}
+
+Bytes RequestNonce(ByteSpan request_packet) {
+  auto nonce = RequestMessage(request_packet).Find(kTagNonc);
+  EXPECT_TRUE(nonce.has_value());
+  return nonce ? Bytes(nonce->begin(), nonce->end()) : Bytes{};
+}
+
+}  // namespace roughtime::testing

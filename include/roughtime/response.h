@@ -105,6 +105,10 @@ struct VerifiedResponse {
   size_t path_length = 0;  // number of hashes in PATH
   std::vector<uint32_t> vers;  // VERS, when the version has it
   bool pre_rfc_contexts = false;
+  // VERS lists a version we offered and prefer to the one chosen. The RFC
+  // lets a server choose any offered version (§5.1.1), so this is reported,
+  // not rejected.
+  bool preferred_version_skipped = false;
 };
 
 // Checks everything (§5.4): frame, tags, TYPE, nonce echo, version offered,

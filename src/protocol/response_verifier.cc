@@ -89,14 +89,14 @@ absl::Status CheckVers(const MessageView& srep, const VersionSpec& spec,
     contains |= (w == spec.wire);
   }
   if (!contains) return Fail("SREP: VERS does not contain the chosen VER");
-  // Downgrade protection: if the server also supports a version we offered
-  // and prefer (a later row of the version table), it should have chosen it.
+  // Downgrade visibility: the server also supports a version we offered
+  // and prefer (a later row of the version table). Allowed by §5.1.1
+  // ("SHOULD choose"), so it is flagged for the caller, not rejected.
   for (uint32_t w : out->vers) {
     auto v = VersionFromWire(w);
-    if (v && Offered(o, w) && static_cast<int>(*v) > static_cast<int>(spec.version)) {
-      return Fail(absl::StrFormat(
-          "downgrade: server chose %s but VERS lists 0x%08x, which we offered",
-          AbslView(spec.name), w));
+    if (v && Offered(o, w) &&
+        static_cast<int>(*v) > static_cast<int>(spec.version)) {
+      out->preferred_version_skipped = true;
     }
   }
   return absl::OkStatus();

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 tools/install-deps.sh
 builddir=${BUILDDIR:-build}
 if [ ! -f "$builddir/build.ninja" ]; then
-  meson setup "$builddir" >/dev/null
+  meson setup "$builddir" >"/tmp/roughtime-meson-setup.log" 2>&1 ||
+    { cat /tmp/roughtime-meson-setup.log; exit 1; }
 fi
 ninja -C "$builddir" src/server/roughtimed tools/roughtime tools/roughtime-keygen >/dev/null
 exec "$builddir/src/server/roughtimed" --dev "$@"

@@ -11,5 +11,5 @@ if [ ! -f "$builddir/build.ninja" ]; then
   meson setup "$builddir" >"/tmp/roughtime-meson-setup.log" 2>&1 ||
     { cat /tmp/roughtime-meson-setup.log; exit 1; }
 fi
-ninja -C "$builddir" src/server/roughtimed tools/roughtime tools/roughtime-keygen >/dev/null
+ninja -C "$builddir" src/server/roughtimed tools/client/roughtime tools/keygen/roughtime-keygen >/dev/null
 exec "$builddir/src/server/roughtimed" --dev "$@"

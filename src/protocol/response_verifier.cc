@@ -201,6 +201,12 @@ absl::StatusOr<VerifiedResponse> VerifyResponse(ByteSpan packet,
         ", ", delegation->maxt, "]"));
   }
   const ByteSpan leaf = spec.leaf_is_packet ? o.request_packet : o.nonce;
+  const size_t path_hashes = path->size() / spec.hash_size;
+  if (path_hashes < 32 && (*index >> path_hashes) != 0) {
+    return absl::UnauthenticatedError(absl::StrCat(
+        "INDX ", *index, " is out of range for a PATH of ", path_hashes,
+        " hashes"));
+  }
   if (!VerifyMerklePath(spec.hash_size, leaf, *index, *path, *root)) {
     return absl::UnauthenticatedError(
         "Merkle proof fails: PATH and INDX do not lead from our request to "

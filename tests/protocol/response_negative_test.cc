@@ -145,6 +145,9 @@ TEST_F(NegativeTest, EachBrokenFieldHasItsReason) {
   EXPECT_THAT(Error(flip(kTagNonc)), HasSubstr("NONC does not match"));
   EXPECT_THAT(Error(flip(kTagPath, 5)), HasSubstr("Merkle"));
   EXPECT_THAT(Error(flip(kTagIndx)), HasSubstr("Merkle"));
+  Bytes far = good;
+  StoreLE32(far.data() + Locate(far, kTagIndx).first, 4);  // batch of 4: 2 hashes
+  EXPECT_THAT(Error(far), HasSubstr("INDX 4 is out of range for a PATH of 2"));
   EXPECT_THAT(Error(flip(kTagType)), HasSubstr("TYPE is not 1"));
   // CERT.SIG sits at the start of the CERT value, after its 16-byte header.
   EXPECT_THAT(Error(flip(kTagCert, 16)), HasSubstr("delegation signature"));

@@ -31,6 +31,9 @@ bool HasFrameMagic(ByteSpan packet);
 // and returns the message inside.
 absl::StatusOr<ByteSpan> UnwrapFrame(ByteSpan packet);
 
+// The allocation-free form of UnwrapFrame's checks.
+bool IsExactFrame(ByteSpan packet);
+
 // Writes the 12-byte frame header for a message of `message_size` bytes.
 void WriteFrameHeader(uint8_t* out, uint32_t message_size);
 
@@ -51,6 +54,10 @@ class MessageView {
   // also forbids duplicates). Unknown tags are accepted.
   static absl::StatusOr<MessageView> Parse(ByteSpan message,
                                            size_t max_tags = kDefaultMaxTags);
+  // The same checks without building an error message: never allocates,
+  // for the server's hot path where garbage is only counted.
+  static std::optional<MessageView> TryParse(
+      ByteSpan message, size_t max_tags = kDefaultMaxTags);
 
   size_t num_tags() const { return num_tags_; }
   uint32_t tag(size_t i) const;

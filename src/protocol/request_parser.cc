@@ -49,12 +49,11 @@ DropReason ParseRequest(ByteSpan packet, const RequestPolicy& policy,
   const bool framed = HasFrameMagic(packet);
   ByteSpan message = packet;
   if (framed) {
-    auto inner = UnwrapFrame(packet);
-    if (!inner.ok()) return DropReason::kBadFrame;
-    message = *inner;
+    if (!IsExactFrame(packet)) return DropReason::kBadFrame;
+    message = packet.subspan(kFrameHeaderSize);
   }
-  auto view = MessageView::Parse(message);
-  if (!view.ok()) return DropReason::kMalformed;
+  const auto view = MessageView::TryParse(message);
+  if (!view) return DropReason::kMalformed;
 
   const auto nonce = view->Find(kTagNonc);
   if (!nonce) return DropReason::kMissingNonce;

@@ -38,58 +38,127 @@ void WriteFrameHeader(uint8_t* out, uint32_t message_size) {
   StoreLE32(out + 8, message_size);
 }
 
-absl::StatusOr<MessageView> MessageView::Parse(ByteSpan message,
-                                               size_t max_tags) {
-  if (message.size() < 4) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "message of ", message.size(), " bytes is shorter than 4 bytes"));
+namespace {
+
+// What is wrong with a message, found without allocating; the readable
+// text is only built when a caller asks for a Status.
+enum class Defect : uint8_t {
+  kNone,
+  kShort,
+  kLengthUnaligned,
+  kTooManyTags,
+  kHeaderTooLarge,
+  kOffsetUnaligned,
+  kOffsetDecreasing,
+  kOffsetPastEnd,
+  kTagsOutOfOrder,
+  kDuplicateTag,
+};
+
+struct Check {
+  Defect defect = Defect::kNone;
+  uint32_t num_tags = 0;
+  size_t index = 0;     // offset or tag index the defect is about
+  uint32_t value = 0;   // that offset or tag
+  uint32_t before = 0;  // the previous offset or tag
+};
+
+Check CheckMessage(ByteSpan message, size_t max_tags) {
+  Check c;
+  if (message.size() < 4) return {Defect::kShort};
+  if (message.size() % 4 != 0) return {Defect::kLengthUnaligned};
+  c.num_tags = LoadLE32(message.data());
+  if (c.num_tags > max_tags) {
+    c.defect = Defect::kTooManyTags;
+    return c;
   }
-  if (message.size() % 4 != 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "message length ", message.size(), " is not a multiple of 4"));
-  }
-  const uint32_t n = LoadLE32(message.data());
-  if (n > max_tags) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("message claims ", n, " tags, more than ", max_tags));
-  }
-  const size_t header = MessageHeaderSize(n);
+  const size_t header = MessageHeaderSize(c.num_tags);
   if (header > message.size()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("header for ", n, " tags needs ", header,
-                     " bytes, message has ", message.size()));
+    c.defect = Defect::kHeaderTooLarge;
+    return c;
   }
   const size_t values_size = message.size() - header;
-  uint32_t previous_offset = 0;
-  for (size_t i = 1; i < n; ++i) {
+  uint32_t previous = 0;
+  for (size_t i = 1; i < c.num_tags; ++i) {
     const uint32_t offset = LoadLE32(message.data() + 4 * i);
-    if (offset % 4 != 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("offset ", i, " (", offset, ") is not a multiple of 4"));
-    }
-    if (offset < previous_offset) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("offset ", i, " (", offset, ") is below offset ", i - 1,
-                       " (", previous_offset, ")"));
-    }
-    if (offset > values_size) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "offset ", i, " (", offset, ") is past the end of the values (",
-          values_size, " bytes)"));
-    }
-    previous_offset = offset;
+    c.index = i;
+    c.value = offset;
+    c.before = previous;
+    if (offset % 4 != 0) c.defect = Defect::kOffsetUnaligned;
+    else if (offset < previous) c.defect = Defect::kOffsetDecreasing;
+    else if (offset > values_size) c.defect = Defect::kOffsetPastEnd;
+    if (c.defect != Defect::kNone) return c;
+    previous = offset;
   }
-  const uint8_t* tags = message.data() + 4 * n;
-  for (size_t i = 1; i < n; ++i) {
-    const uint32_t prev = LoadLE32(tags + 4 * (i - 1));
-    const uint32_t cur = LoadLE32(tags + 4 * i);
-    if (cur <= prev) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          cur == prev ? "duplicate tag " : "tags out of order: ", TagName(cur),
-          cur == prev ? "" : " after ", cur == prev ? "" : TagName(prev)));
-    }
+  const uint8_t* tags = message.data() + 4 * c.num_tags;
+  for (size_t i = 1; i < c.num_tags; ++i) {
+    c.before = LoadLE32(tags + 4 * (i - 1));
+    c.value = LoadLE32(tags + 4 * i);
+    if (c.value == c.before) c.defect = Defect::kDuplicateTag;
+    else if (c.value < c.before) c.defect = Defect::kTagsOutOfOrder;
+    if (c.defect != Defect::kNone) return c;
   }
-  return MessageView(message, n);
+  return c;
+}
+
+absl::Status Describe(const Check& c, ByteSpan message, size_t max_tags) {
+  switch (c.defect) {
+    case Defect::kNone:
+      return absl::OkStatus();
+    case Defect::kShort:
+      return absl::InvalidArgumentError(absl::StrCat(
+          "message of ", message.size(), " bytes is shorter than 4 bytes"));
+    case Defect::kLengthUnaligned:
+      return absl::InvalidArgumentError(absl::StrCat(
+          "message length ", message.size(), " is not a multiple of 4"));
+    case Defect::kTooManyTags:
+      return absl::InvalidArgumentError(absl::StrCat(
+          "message claims ", c.num_tags, " tags, more than ", max_tags));
+    case Defect::kHeaderTooLarge:
+      return absl::InvalidArgumentError(absl::StrCat(
+          "header for ", c.num_tags, " tags needs ",
+          MessageHeaderSize(c.num_tags), " bytes, message has ",
+          message.size()));
+    case Defect::kOffsetUnaligned:
+      return absl::InvalidArgumentError(absl::StrCat(
+          "offset ", c.index, " (", c.value, ") is not a multiple of 4"));
+    case Defect::kOffsetDecreasing:
+      return absl::InvalidArgumentError(
+          absl::StrCat("offset ", c.index, " (", c.value, ") is below offset ",
+                       c.index - 1, " (", c.before, ")"));
+    case Defect::kOffsetPastEnd:
+      return absl::InvalidArgumentError(absl::StrCat(
+          "offset ", c.index, " (", c.value, ") is past the end of the values (",
+          message.size() - MessageHeaderSize(c.num_tags), " bytes)"));
+    case Defect::kDuplicateTag:
+      return absl::InvalidArgumentError(
+          absl::StrCat("duplicate tag ", TagName(c.value)));
+    case Defect::kTagsOutOfOrder:
+      break;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "tags out of order: ", TagName(c.value), " after ", TagName(c.before)));
+}
+
+}  // namespace
+
+absl::StatusOr<MessageView> MessageView::Parse(ByteSpan message,
+                                               size_t max_tags) {
+  const Check c = CheckMessage(message, max_tags);
+  if (c.defect != Defect::kNone) return Describe(c, message, max_tags);
+  return MessageView(message, c.num_tags);
+}
+
+std::optional<MessageView> MessageView::TryParse(ByteSpan message,
+                                                 size_t max_tags) {
+  const Check c = CheckMessage(message, max_tags);
+  if (c.defect != Defect::kNone) return std::nullopt;
+  return MessageView(message, c.num_tags);
+}
+
+bool IsExactFrame(ByteSpan packet) {
+  return packet.size() >= kFrameHeaderSize && HasFrameMagic(packet) &&
+         LoadLE32(packet.data() + 8) == packet.size() - kFrameHeaderSize;
 }
 
 uint32_t MessageView::tag(size_t i) const {

@@ -4,6 +4,7 @@
 // global operator new in this test binary.
 #include <atomic>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "roughtime/certificate.h"
 #include "roughtime/request.h"
 #include "roughtime/response.h"
+#include "roughtime/wire.h"
 
 // GCC cannot see that the replaced operator new below pairs with free().
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
@@ -83,6 +85,36 @@ TEST(AllocationTest, SteadyStateBatchPathNeverAllocates) {
   EXPECT_EQ(allocations.load(), 0u)
       << allocations.load() << " heap allocations for " << 20 * packets.size()
       << " requests";
+}
+
+TEST(AllocationTest, DroppingGarbageNeverAllocates) {
+  // A flood of junk must cost no more than its parse: every drop reason
+  // below is decided without building an error message.
+  RequestPolicy policy;
+  std::vector<Bytes> junk;
+  Bytes p(1100);
+  for (int i = 0; i < 64; ++i) {
+    RandomBytes(MutableByteSpan(p));
+    if (i % 2 == 0) std::memcpy(p.data(), kFrameMagic, 8);
+    if (i % 4 == 0) StoreLE32(p.data() + 8, 1100 - 12);
+    if (i % 8 == 0) StoreLE32(p.data() + 12, 3);  // plausible tag count
+    junk.push_back(p);
+  }
+  junk.push_back(Bytes(100, 0));  // too short
+  RequestOptions o;
+  o.server_key = SigningKey::Generate().public_key();  // wrong SRV
+  junk.push_back(BuildRequest(o)->packet);
+  ParsedRequest parsed;
+  counting = true;
+  size_t dropped = 0;
+  for (int round = 0; round < 10; ++round) {
+    for (const Bytes& j : junk) {
+      dropped += ParseRequest(j, policy, &parsed) != DropReason::kNone;
+    }
+  }
+  counting = false;
+  EXPECT_EQ(dropped, 10 * junk.size());
+  EXPECT_EQ(allocations.load(), 0u);
 }
 
 TEST(AllocationTest, CounterSeesAllocations) {

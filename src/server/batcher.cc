@@ -1,0 +1,117 @@
+#include "server/batcher.h"
+
+#include <algorithm>
+
+#include "roughtime/crypto.h"
+
+namespace roughtime::server {
+
+size_t Batcher::BoundedMaxBatch(VersionSet served, size_t requested) {
+  // The smallest request we accept is kMinRequestSize bytes; a batch no
+  // larger than this keeps every response within its request (§9.7).
+  const size_t bound = MaxBatchForRequestSize(served, kMinRequestSize);
+  return std::max<size_t>(1, std::min(requested, bound));
+}
+
+Batcher::Batcher(const OnlineIdentity* identity, const Clock* clock,
+                 const BatcherOptions& options, WorkerStats* stats)
+    : identity_(identity),
+      clock_(clock),
+      stats_(stats),
+      max_delay_(options.max_delay),
+      radius_(options.radius),
+      capacity_(BoundedMaxBatch(options.served, options.max_batch)),
+      responder_(identity, options.served, capacity_),
+      responses_(capacity_ * kMaxResponseSize),
+      response_sizes_(capacity_, 0),
+      versions_(capacity_, Version::kRfc1) {
+  policy_.served = options.served;
+  policy_.srv = ComputeSrv(identity->root_public_key);
+}
+
+void Batcher::set_identity(const OnlineIdentity* identity) {
+  identity_ = identity;
+  responder_.set_identity(identity);
+  policy_.srv = ComputeSrv(identity->root_public_key);
+}
+
+bool Batcher::Offer(ByteSpan datagram) {
+  stats_->Add(stat::kReceived);
+  if (full()) {
+    // The caller flushes on kFull before offering more; if it ever does
+    // not, the loss is counted rather than silent.
+    stats_->Add(stat::kOverflow);
+    return false;
+  }
+  ParsedRequest request;
+  const DropReason reason = ParseRequest(datagram, policy_, &request);
+  if (reason != DropReason::kNone) {
+    stats_->CountDrop(reason);
+    return false;
+  }
+  const size_t index = size();
+  if (!responder_.Add(request)) {
+    stats_->Add(stat::kOverflow);
+    return false;
+  }
+  if (index == 0) first_arrival_ = clock_->Monotonic();
+  versions_[index] = request.version;
+  stats_->Add(stat::kRequests);
+  return true;
+}
+
+std::optional<FlushReason> Batcher::FlushDue(bool drained) const {
+  if (empty()) return std::nullopt;
+  if (full()) return FlushReason::kFull;
+  if (drained) return FlushReason::kDrained;
+  if (TimeToDeadline() <= absl::ZeroDuration()) return FlushReason::kDeadline;
+  return std::nullopt;
+}
+
+absl::Duration Batcher::TimeToDeadline() const {
+  if (empty()) return absl::InfiniteDuration();
+  const absl::Duration waited = clock_->Monotonic() - first_arrival_;
+  return std::max(absl::ZeroDuration(), max_delay_ - waited);
+}
+
+size_t Batcher::Flush(FlushReason reason) {
+  const size_t n = size();
+  if (n == 0) return 0;
+  stats_->CountFlush(reason);
+  std::fill(response_sizes_.begin(), response_sizes_.begin() + n, 0);
+
+  // MIDP is the time of processing (§5.2); the delegation must cover it,
+  // or every client would reject the answer (MINT <= MIDP <= MAXT, §5.4).
+  const absl::Time now = clock_->Now();
+  if (!identity_->ValidAt(now)) {
+    stats_->Add(stat::kExpired, n);
+    return 0;
+  }
+  if (!responder_.Sign(now, radius_).ok()) {
+    stats_->Add(stat::kSignErrors, n);
+    return 0;
+  }
+  stats_->RecordBatch(n, responder_.signatures());
+
+  size_t written = 0;
+  for (size_t i = 0; i < n; ++i) {
+    MutableByteSpan out(responses_.data() + i * kMaxResponseSize,
+                        kMaxResponseSize);
+    absl::StatusOr<size_t> size = responder_.WriteResponse(i, out);
+    if (!size.ok()) {
+      stats_->Add(stat::kWriteErrors);
+      continue;
+    }
+    response_sizes_[i] = *size;
+    stats_->CountVersion(versions_[i]);
+    ++written;
+  }
+  return written;
+}
+
+void Batcher::Reset() {
+  std::fill(response_sizes_.begin(), response_sizes_.begin() + size(), 0);
+  responder_.Reset();
+}
+
+}  // namespace roughtime::server

@@ -1,0 +1,101 @@
+// The pure batching policy of one worker: no sockets, an injected clock and
+// identity. Requests that arrive together share one Merkle tree and one
+// signature per version present (RFC 10049 §5.3; the core's BatchResponder
+// does the trees and signing). A batch is flushed
+//  * when the sockets are drained (nothing is waiting: answer at once, so
+//    latency stays low at light load),
+//  * when it is full (heavy load: one signature covers max_batch requests),
+//  * when its oldest request has waited `max_delay` while datagrams kept
+//    arriving (bounds latency between those two cases).
+// The maximum batch is bounded so that no response can be larger than its
+// request (§9.7, core MaxBatchForRequestSize).
+#ifndef ROUGHTIME_SERVER_BATCHER_H_
+#define ROUGHTIME_SERVER_BATCHER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "roughtime/bytes.h"
+#include "roughtime/certificate.h"
+#include "roughtime/request.h"
+#include "roughtime/response.h"
+#include "roughtime/version.h"
+#include "server/clock.h"
+#include "server/stats.h"
+
+namespace roughtime::server {
+
+struct BatcherOptions {
+  VersionSet served = VersionSet::All();
+  // Requested maximum; Batcher bounds it with MaxBatchForRequestSize.
+  size_t max_batch = 64;
+  absl::Duration max_delay = absl::Milliseconds(1);
+  absl::Duration radius = absl::Seconds(5);
+};
+
+class Batcher {
+ public:
+  // The largest batch allowed for `served` (at least 1): `requested` bounded
+  // so that every response fits in the smallest acceptable request.
+  static size_t BoundedMaxBatch(VersionSet served, size_t requested);
+
+  // `identity`, `clock` and `stats` must outlive the batcher. All storage is
+  // allocated here; Offer/Flush never allocate.
+  Batcher(const OnlineIdentity* identity, const Clock* clock,
+          const BatcherOptions& options, WorkerStats* stats);
+
+  Batcher(const Batcher&) = delete;
+  Batcher& operator=(const Batcher&) = delete;
+
+  size_t capacity() const { return capacity_; }
+  size_t size() const { return responder_.size(); }
+  bool empty() const { return size() == 0; }
+  bool full() const { return size() == capacity_; }
+
+  // Parses and judges one datagram (counted as received; a drop is counted
+  // by its reason). When accepted it becomes entry size()-1 and its bytes
+  // must stay valid and unchanged until Flush() returns.
+  bool Offer(ByteSpan datagram);
+
+  // Whether the batch must be sent now, and why. `drained` means no datagram
+  // is waiting on any socket.
+  std::optional<FlushReason> FlushDue(bool drained) const;
+  // Time until the deadline of the current batch (zero when passed, infinite
+  // when the batch is empty): how long the caller may wait for more.
+  absl::Duration TimeToDeadline() const;
+
+  // Signs the batch and writes every response; returns how many were
+  // written. response(i) stays valid until Reset().
+  size_t Flush(FlushReason reason);
+  // The response to entry i, empty when it could not be written.
+  ByteSpan response(size_t i) const {
+    return ByteSpan(responses_.data() + i * kMaxResponseSize,
+                    response_sizes_[i]);
+  }
+  // Empties the batch for the next requests.
+  void Reset();
+
+  // For key rotation between batches (a later issue).
+  void set_identity(const OnlineIdentity* identity);
+
+ private:
+  const OnlineIdentity* identity_;
+  const Clock* clock_;
+  WorkerStats* stats_;
+  RequestPolicy policy_;
+  absl::Duration max_delay_;
+  absl::Duration radius_;
+  size_t capacity_;
+  BatchResponder responder_;
+  absl::Time first_arrival_;  // monotonic, of entry 0
+  std::vector<uint8_t> responses_;     // capacity_ * kMaxResponseSize
+  std::vector<size_t> response_sizes_;
+  std::vector<Version> versions_;  // of each entry, for the counters
+};
+
+}  // namespace roughtime::server
+
+#endif  // ROUGHTIME_SERVER_BATCHER_H_

@@ -1,0 +1,187 @@
+#include "server/server_config.h"
+
+#include <sched.h>
+
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "roughtime/version.h"
+
+ABSL_FLAG(bool, dev, false,
+          "Development mode (also the default when neither --root-key nor "
+          "--delegation is given): use keys/dev-root.key under the current "
+          "directory, creating it (mode 0600) when missing, and print its "
+          "public key and the command to query this server.");
+ABSL_FLAG(std::string, root_key, "",
+          "Seed file of the long-term root key (mode 0600, no symlink). An "
+          "online key is generated at start and delegated for 7 days.");
+ABSL_FLAG(std::string, delegation, "",
+          "Delegation file from roughtime-keygen (online key and CERTs); the "
+          "root key never touches this host.");
+ABSL_FLAG(std::vector<std::string>, listen, {},
+          "Address to serve, HOST:PORT or [IPv6]:PORT (HOST alone takes "
+          "--port); repeatable and comma-separated. Default: [::]:PORT, "
+          "dual-stack (IPv4 and IPv6).");
+ABSL_FLAG(int32_t, port, roughtime::server::kDefaultPort,
+          "Default port (2002 like the deployed servers; 5319 is the port "
+          "RFC 10049 assigned). 0 picks a free port (tests).");
+ABSL_FLAG(int32_t, workers, 0,
+          "Worker threads, each with its own SO_REUSEPORT socket per address "
+          "(0: one per CPU).");
+ABSL_FLAG(std::string, io,
+          std::string(roughtime::server::IoModeName(
+              roughtime::server::DefaultIoMode())),
+          "Packet loop: mmsg (recvmmsg/sendmmsg batches, Linux) or plain "
+          "(one datagram per system call, portable).");
+ABSL_FLAG(absl::Duration, radius, absl::Seconds(5),
+          "Uncertainty radius (RADI) sent with the time; at least 1s, RFC "
+          "10049 recommends 3s or more without leap-second information.");
+ABSL_FLAG(absl::Duration, stats_interval, absl::Seconds(60),
+          "Interval between counter summary lines on stderr (0: only at "
+          "exit).");
+ABSL_FLAG(int32_t, max_batch, 64,
+          "Most requests signed together; bounded so that no response can "
+          "be larger than its request.");
+ABSL_FLAG(absl::Duration, batch_delay, absl::Milliseconds(1),
+          "Longest a request waits for its batch while datagrams keep "
+          "arriving (a drained socket is answered at once).");
+ABSL_FLAG(std::string, versions, "all",
+          "Versions served: all, or a comma-separated list of google, "
+          "draft-08 .. draft-11, 0x8000000c, 1.");
+ABSL_FLAG(bool, reuse_addr, true,
+          "Bind with SO_REUSEADDR so another UDP service may share the port "
+          "on a different address; --noreuse-addr forbids that sharing (see "
+          "docs/OPERATIONS.md on port hijacking).");
+ABSL_FLAG(int32_t, rcvbuf, 4 << 20,
+          "Socket receive buffer in bytes (0: system default).");
+
+namespace roughtime::server {
+namespace {
+
+absl::StatusOr<VersionSet> ParseVersions(const std::string& text) {
+  if (text == "all") return VersionSet::All();
+  VersionSet set;
+  for (absl::string_view name :
+       absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+    const absl::string_view stripped = absl::StripAsciiWhitespace(name);
+    absl::StatusOr<Version> v =
+        ParseVersionName(std::string_view(stripped.data(), stripped.size()));
+    if (!v.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad --versions entry '", name, "'"));
+    }
+    set.Add(*v);
+  }
+  if (set.empty()) return absl::InvalidArgumentError("--versions is empty");
+  return set;
+}
+
+}  // namespace
+
+size_t AvailableCpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+    const int n = CPU_COUNT(&set);
+    if (n > 0) return static_cast<size_t>(n);
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+absl::StatusOr<ServerConfig> ConfigFromFlags(
+    const std::vector<std::string>& listen_values) {
+  ServerConfig config;
+
+  const bool dev = absl::GetFlag(FLAGS_dev);
+  const std::string root_key = absl::GetFlag(FLAGS_root_key);
+  const std::string delegation = absl::GetFlag(FLAGS_delegation);
+  if (!root_key.empty() + !delegation.empty() + dev > 1) {
+    return absl::InvalidArgumentError(
+        "--dev, --root-key and --delegation exclude each other");
+  }
+  if (!root_key.empty()) {
+    config.key_source = KeySource::kRootKey;
+    config.key_path = root_key;
+  } else if (!delegation.empty()) {
+    config.key_source = KeySource::kDelegation;
+    config.key_path = delegation;
+  } else {
+    config.key_source = KeySource::kDev;
+    config.key_path = kDevKeyPath;
+  }
+
+  const int32_t port = absl::GetFlag(FLAGS_port);
+  if (port < 0 || port > 65535) {
+    return absl::InvalidArgumentError("--port must be 0..65535");
+  }
+  for (const std::string& value : listen_values) {
+    for (absl::string_view item :
+         absl::StrSplit(value, ',', absl::SkipWhitespace())) {
+      absl::StatusOr<SocketAddress> address = ParseSocketAddress(
+          absl::StripAsciiWhitespace(item), static_cast<uint16_t>(port));
+      if (!address.ok()) return address.status();
+      config.listen.push_back(*address);
+    }
+  }
+  if (config.listen.size() > 64) {
+    return absl::InvalidArgumentError("at most 64 --listen addresses");
+  }
+  config.default_listen = config.listen.empty();
+  if (config.default_listen) {
+    config.listen.push_back(SocketAddress::AnyV6(static_cast<uint16_t>(port)));
+  }
+
+  const int32_t workers = absl::GetFlag(FLAGS_workers);
+  if (workers < 0 || workers > 1024) {
+    return absl::InvalidArgumentError("--workers must be 0..1024");
+  }
+  config.workers = workers == 0 ? AvailableCpus() : workers;
+
+  absl::StatusOr<IoMode> io = ParseIoMode(absl::GetFlag(FLAGS_io));
+  if (!io.ok()) return io.status();
+  config.io_mode = *io;
+
+  const absl::Duration radius = absl::GetFlag(FLAGS_radius);
+  // Google-Roughtime carries RADI in microseconds in a uint32 (~71 min).
+  if (radius < absl::Seconds(1) || radius > absl::Hours(1)) {
+    return absl::InvalidArgumentError("--radius must be between 1s and 1h");
+  }
+  config.batcher.radius = radius;
+
+  const absl::Duration interval = absl::GetFlag(FLAGS_stats_interval);
+  if (interval < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--stats-interval must not be negative");
+  }
+  config.stats_interval = interval;
+
+  const int32_t max_batch = absl::GetFlag(FLAGS_max_batch);
+  if (max_batch < 1 || max_batch > 4096) {
+    return absl::InvalidArgumentError("--max-batch must be 1..4096");
+  }
+  config.batcher.max_batch = static_cast<size_t>(max_batch);
+
+  const absl::Duration delay = absl::GetFlag(FLAGS_batch_delay);
+  if (delay < absl::ZeroDuration() || delay > absl::Seconds(1)) {
+    return absl::InvalidArgumentError("--batch-delay must be 0..1s");
+  }
+  config.batcher.max_delay = delay;
+
+  absl::StatusOr<VersionSet> versions =
+      ParseVersions(absl::GetFlag(FLAGS_versions));
+  if (!versions.ok()) return versions.status();
+  config.batcher.served = *versions;
+
+  const int32_t rcvbuf = absl::GetFlag(FLAGS_rcvbuf);
+  if (rcvbuf < 0) return absl::InvalidArgumentError("--rcvbuf is negative");
+  config.socket_options.receive_buffer = rcvbuf;
+  config.socket_options.reuse_addr = absl::GetFlag(FLAGS_reuse_addr);
+  return config;
+}
+
+}  // namespace roughtime::server

@@ -1,0 +1,56 @@
+// roughtimed's command-line flags turned into one validated configuration.
+// Every flag is documented in docs/OPERATIONS.md and by --help.
+#ifndef ROUGHTIME_SERVER_SERVER_CONFIG_H_
+#define ROUGHTIME_SERVER_SERVER_CONFIG_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/batcher.h"
+#include "server/datagram_io.h"
+#include "server/socket_address.h"
+#include "server/udp_socket.h"
+
+namespace roughtime::server {
+
+// The port the server listens on when nothing else is said. 2002 is the
+// port the deployed Roughtime servers use; RFC 10049 §12 assigned 5319
+// (--port=5319).
+inline constexpr uint16_t kDefaultPort = 2002;
+inline constexpr char kDevKeyPath[] = "keys/dev-root.key";
+
+enum class KeySource : uint8_t {
+  kDev,         // development root key in keys/dev-root.key (made if missing)
+  kRootKey,     // --root-key: the long-term seed; delegate at start
+  kDelegation,  // --delegation: online key + CERTs; root key stays offline
+};
+
+struct ServerConfig {
+  KeySource key_source = KeySource::kDev;
+  std::string key_path;  // --root-key or --delegation file; kDevKeyPath for dev
+  std::vector<SocketAddress> listen;
+  bool default_listen = true;  // no --listen given: [::]:port, dual-stack
+  size_t workers = 1;
+  IoMode io_mode = IoMode::kMmsg;
+  SocketOptions socket_options;
+  BatcherOptions batcher;  // batcher.served = the --versions asked for
+  absl::Duration stats_interval = absl::Seconds(60);
+};
+
+// Builds the configuration from the parsed absl flags. `listen_values` are
+// all --listen values in order (each may be comma-separated); the caller
+// collects them because absl keeps only the last occurrence of a flag.
+// Errors are usage errors (the message names the flag).
+absl::StatusOr<ServerConfig> ConfigFromFlags(
+    const std::vector<std::string>& listen_values);
+
+// Number of CPUs this process may run on (at least 1).
+size_t AvailableCpus();
+
+}  // namespace roughtime::server
+
+#endif  // ROUGHTIME_SERVER_SERVER_CONFIG_H_

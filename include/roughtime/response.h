@@ -63,6 +63,16 @@ class BatchResponder {
   // be larger than its request.
   absl::StatusOr<size_t> WriteResponse(size_t i, MutableByteSpan out) const;
 
+  // What a response template is built from (internal to the builder).
+  struct PerVersionView {
+    const VersionSpec& spec;
+    const MerkleTree& tree;
+    const Signature& signature;
+    ByteSpan srep;
+    const Bytes& cert;
+    size_t num_vers;
+  };
+
  private:
   struct PerVersion;
   const OnlineIdentity* identity_;

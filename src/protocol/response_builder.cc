@@ -71,6 +71,19 @@ size_t MaxBatchForRequestSize(VersionSet served, size_t request_size) {
   return size_t{1} << std::min<size_t>(height, 20);
 }
 
+// Every response of one version in a batch is the same bytes except NONC,
+// PATH and INDX, so Sign() encodes it once and WriteResponse() copies it and
+// patches those three fields (the per-request cost is a copy, not an
+// encoding).
+struct ResponseTemplate {
+  uint8_t bytes[kMaxResponseSize];
+  size_t size = 0;  // the response size, also when too large to build
+  bool built = false;
+  size_t nonce_at = 0;
+  size_t path_at = 0;
+  size_t indx_at = 0;
+};
+
 struct BatchResponder::PerVersion {
   PerVersion(const VersionSpec& s, size_t max_batch)
       : spec(s), tree(s.hash_size, max_batch) {}
@@ -79,7 +92,45 @@ struct BatchResponder::PerVersion {
   uint8_t srep[kMaxSrepSize];
   size_t srep_size = 0;
   Signature signature{};
+  ResponseTemplate templates[2];  // indexed by "response carries TYPE"
 };
+
+namespace {
+
+// Encodes the response shared by all requests of `pv`'s version with zeroed
+// NONC, PATH and INDX, and records where those go.
+void BuildTemplate(const BatchResponder::PerVersionView& pv, bool with_type,
+                   ResponseTemplate& t) {
+  const VersionSpec& spec = pv.spec;
+  const size_t height = pv.tree.height();
+  t.size = ResponseSize(spec.version, height, pv.num_vers, with_type);
+  t.built = false;
+  if (t.size > sizeof(t.bytes)) return;  // WriteResponse refuses by size
+  size_t offset = 0;
+  if (spec.framed) {
+    WriteFrameHeader(t.bytes, static_cast<uint32_t>(t.size - kFrameHeaderSize));
+    offset = kFrameHeaderSize;
+  }
+  const size_t num_tags =
+      6 + ((spec.response_top_level_ver || with_type) ? 1 : 0);
+  MessageBuilder b(MutableByteSpan(t.bytes + offset, t.size - offset),
+                   num_tags);
+  (void)b.AddBytes(kTagSig, pv.signature);
+  if (spec.response_top_level_ver) (void)b.AddU32(kTagVer, spec.wire);
+  auto nonce = b.Add(kTagNonc, spec.nonce_size);
+  if (with_type) (void)b.AddU32(kTagType, 1);
+  auto path = b.Add(kTagPath, height * spec.hash_size);
+  (void)b.AddBytes(kTagSrep, pv.srep);
+  (void)b.AddBytes(kTagCert, pv.cert);
+  auto indx = b.Add(kTagIndx, 4);
+  if (!b.Finish().ok()) return;
+  t.nonce_at = static_cast<size_t>(*nonce - t.bytes);
+  t.path_at = static_cast<size_t>(*path - t.bytes);
+  t.indx_at = static_cast<size_t>(*indx - t.bytes);
+  t.built = true;
+}
+
+}  // namespace
 
 BatchResponder::BatchResponder(const OnlineIdentity* identity,
                                VersionSet served, size_t max_batch)
@@ -163,6 +214,15 @@ absl::Status BatchResponder::Sign(absl::Time now, absl::Duration radius) {
                                    ByteSpan(pv->srep, pv->srep_size),
                                    pv->signature.data());
     ++signatures_;
+    const PerVersionView view{spec, pv->tree, pv->signature,
+                              ByteSpan(pv->srep, pv->srep_size),
+                              identity_->cert(spec.cert_family), num_vers_};
+    for (const bool with_type : {false, true}) {
+      // Only the variants a request of this version can ask for.
+      if (WithType(spec, with_type) == with_type) {
+        BuildTemplate(view, with_type, pv->templates[with_type]);
+      }
+    }
   }
   return absl::OkStatus();
 }
@@ -174,40 +234,25 @@ absl::StatusOr<size_t> BatchResponder::WriteResponse(size_t i,
   }
   const ParsedRequest& request = requests_[i];
   const PerVersion& pv = *per_version_[static_cast<size_t>(request.version)];
-  const VersionSpec& spec = pv.spec;
-  const bool with_type = WithType(spec, request.has_type);
-  const size_t height = pv.tree.height();
-  const size_t total = ResponseSize(spec.version, height, num_vers_, with_type);
+  const ResponseTemplate& t = pv.templates[WithType(pv.spec, request.has_type)];
   // Amplification guard (§9.7): drop rather than send more than we got.
-  if (total > request.packet.size()) {
+  if (t.size > request.packet.size()) {
     return absl::ResourceExhaustedError(absl::StrCat(
-        "response of ", total, " bytes exceeds the ", request.packet.size(),
+        "response of ", t.size, " bytes exceeds the ", request.packet.size(),
         "-byte request"));
   }
-  if (total > out.size()) {
+  if (t.size > out.size()) {
     return absl::ResourceExhaustedError("output buffer too small");
   }
-  size_t offset = 0;
-  if (spec.framed) {
-    WriteFrameHeader(out.data(), static_cast<uint32_t>(total - kFrameHeaderSize));
-    offset = kFrameHeaderSize;
+  if (!t.built || request.nonce.size() != pv.spec.nonce_size) {
+    return absl::FailedPreconditionError("batch not signed for this request");
   }
-  const Bytes& cert = identity_->cert(spec.cert_family);
-  const size_t num_tags =
-      6 + ((spec.response_top_level_ver || with_type) ? 1 : 0);
-  MessageBuilder b(out.subspan(offset, total - offset), num_tags);
-  (void)b.AddBytes(kTagSig, pv.signature);
-  if (spec.response_top_level_ver) (void)b.AddU32(kTagVer, spec.wire);
-  (void)b.AddBytes(kTagNonc, request.nonce);
-  if (with_type) (void)b.AddU32(kTagType, 1);
-  auto path = b.Add(kTagPath, height * spec.hash_size);
-  if (path.ok()) pv.tree.WritePath(leaf_index_[i], *path);
-  (void)b.AddBytes(kTagSrep, ByteSpan(pv.srep, pv.srep_size));
-  (void)b.AddBytes(kTagCert, cert);
-  (void)b.AddU32(kTagIndx, leaf_index_[i]);
-  auto size = b.Finish();
-  if (!size.ok()) return size.status();
-  return offset + *size;
+  std::memcpy(out.data(), t.bytes, t.size);
+  std::memcpy(out.data() + t.nonce_at, request.nonce.data(),
+              request.nonce.size());
+  pv.tree.WritePath(leaf_index_[i], out.data() + t.path_at);
+  StoreLE32(out.data() + t.indx_at, leaf_index_[i]);
+  return t.size;
 }
 
 }  // namespace roughtime

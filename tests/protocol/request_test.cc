@@ -74,7 +74,10 @@ TEST_F(RequestTest, DefaultRequestHasTheRfcLayout) {
   EXPECT_EQ(*m->GetU32(kTagType), 0u);
   EXPECT_EQ(Bytes(m->Get(kTagSrv)->begin(), m->Get(kTagSrv)->end()),
             Bytes(policy_.srv.begin(), policy_.srv.end()));
-  for (uint8_t b : *m->Get(kTagZzzz)) ASSERT_EQ(b, 0);
+  // A named span: ranging over *m->Get(...) would read a destroyed
+  // StatusOr (stack-use-after-scope, found by tools/sanitize.sh).
+  const ByteSpan zzzz = *m->Get(kTagZzzz);
+  for (uint8_t b : zzzz) ASSERT_EQ(b, 0);
 
   ASSERT_EQ(Parse(p), DropReason::kNone);
   EXPECT_EQ(parsed_.version, Version::kRfc1);

@@ -1,7 +1,6 @@
 // The client against our own server binary, roughtimed, on loopback: every
 // version over UDP, IPv4 and IPv6, and a chained measurement over three
-// server processes. roughtimed has no TCP listener yet (a later issue), so
-// the TCP case is written but disabled until it does.
+// server processes, and a query over TCP.
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -149,9 +148,8 @@ TEST_F(RoughtimedTest, ChainedMeasurementOverThreeServers) {
   EXPECT_FALSE(j["agreed"].is_null());
 }
 
-// roughtimed serves UDP only so far; TCP is a later issue. Enable this
-// when it listens on TCP too.
-TEST_F(RoughtimedTest, DISABLED_TcpOnceTheServerSupportsIt) {
+// roughtimed serves TCP on the same address and port as UDP.
+TEST_F(RoughtimedTest, TcpQueryIsAnswered) {
   auto server = Roughtimed::Start(dir_, "127.0.0.1");
   ASSERT_NE(server, nullptr);
   client::QueryOptions q = Options(*server, client::DefaultOffer());

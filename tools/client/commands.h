@@ -20,11 +20,21 @@ enum ExitCode : int {
   kExitUsage = 2,           // bad command line or unusable input file
   kExitInconsistent = 3,    // measure found malfeasance / report proves it
   kExitReportInvalid = 4,   // verify-report: the report does not verify
+  // sync (0, 2 and 3 as above):
+  kSyncNoQuorum = 1,        // refused: too few independent servers agree
+  kSyncBackwards = 4,       // refused: the step would go backwards
+  kSyncStepFailed = 5,      // a step was due but not made (evidence or
+                            // clock_settime failed)
 };
+// check follows the monitoring-plugin convention instead: 0 OK, 1 WARNING,
+// 2 CRITICAL, 3 UNKNOWN (client::ClockState); usage errors are UNKNOWN.
+constexpr int kCheckUnknown = 3;
 
 int RunQuery(const std::vector<std::string>& positional);
 int RunMeasure(const std::vector<std::string>& positional);
 int RunVerifyReport(const std::vector<std::string>& positional);
+int RunCheck(const std::vector<std::string>& positional);
+int RunSync(const std::vector<std::string>& positional);
 
 // --timeout, --retries, --max-wait, --backoff, --tcp, --tcp-fallback,
 // checked for sane values.

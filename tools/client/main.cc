@@ -18,6 +18,7 @@ using roughtime::cli::ParsedArgs;
 struct Command {
   int (*run)(const std::vector<std::string>&);
   std::set<std::string> flags;
+  int usage_status = roughtime::cli::kExitUsage;
 };
 
 const std::map<std::string, Command>& Commands() {
@@ -41,6 +42,21 @@ const std::map<std::string, Command>& Commands() {
         }()}},
       {"verify-report",
        {roughtime::cli::RunVerifyReport, {"draft_contexts", "json"}}},
+      {"check",
+       {roughtime::cli::RunCheck,
+        [] {
+          auto s = kRetry;
+          s.insert({"servers", "report", "quorum", "warn_margin"});
+          return s;
+        }(),
+        roughtime::cli::kCheckUnknown}},
+      {"sync",
+       {roughtime::cli::RunSync, [] {
+          auto s = kRetry;
+          s.insert({"servers", "report", "quorum", "dry_run",
+                    "allow_backwards", "evidence"});
+          return s;
+        }()}},
   };
   return *commands;
 }
@@ -52,7 +68,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv, argv + argc);
   if (args.size() < 2) {
     roughtime::cli::PrintError(
-        "missing command: query, measure or verify-report (see --help)");
+        "missing command: query, measure, check, sync or verify-report "
+        "(see --help)");
     return roughtime::cli::kExitUsage;
   }
   const std::string& name = args[1];
@@ -64,14 +81,14 @@ int main(int argc, char** argv) {
   if (it == Commands().end()) {
     roughtime::cli::PrintError(absl::StrCat(
         "unknown command '", name,
-        "': use query, measure or verify-report (see --help)"));
+        "': use query, measure, check, sync or verify-report (see --help)"));
     return roughtime::cli::kExitUsage;
   }
   absl::StatusOr<ParsedArgs> parsed =
       roughtime::cli::ParseFlags(args, 2, name, it->second.flags);
   if (!parsed.ok()) {
     roughtime::cli::PrintError(parsed.status().message());
-    return roughtime::cli::kExitUsage;
+    return it->second.usage_status;
   }
   if (parsed->help) {
     roughtime::cli::PrintOut(roughtime::cli::HelpText());

@@ -20,11 +20,14 @@ Batcher::Batcher(const OnlineIdentity* identity, const Clock* clock,
       stats_(stats),
       max_delay_(options.max_delay),
       radius_(options.radius),
+      clock_gate_(options.clock_gate),
       capacity_(BoundedMaxBatch(options.served, options.max_batch)),
       responder_(identity, options.served, capacity_),
       responses_(capacity_ * kMaxResponseSize),
       response_sizes_(capacity_, 0),
-      versions_(capacity_, Version::kRfc1) {
+      versions_(capacity_, Version::kRfc1),
+      request_sizes_(capacity_, 0),
+      grease_(options.grease_rate) {
   policy_.served = options.served;
   policy_.srv = ComputeSrv(identity->root_public_key);
 }
@@ -33,6 +36,11 @@ void Batcher::set_identity(const OnlineIdentity* identity) {
   identity_ = identity;
   responder_.set_identity(identity);
   policy_.srv = ComputeSrv(identity->root_public_key);
+}
+
+void Batcher::set_follower(IdentityFollower* follower) {
+  follower_ = follower;
+  set_identity(follower->current());
 }
 
 bool Batcher::Offer(ByteSpan datagram) {
@@ -56,6 +64,7 @@ bool Batcher::Offer(ByteSpan datagram) {
   }
   if (index == 0) first_arrival_ = clock_->Monotonic();
   versions_[index] = request.version;
+  request_sizes_[index] = datagram.size();
   stats_->Add(stat::kRequests);
   return true;
 }
@@ -83,11 +92,22 @@ size_t Batcher::Flush(FlushReason reason) {
   // MIDP is the time of processing (§5.2); the delegation must cover it,
   // or every client would reject the answer (MINT <= MIDP <= MAXT, §5.4).
   const absl::Time now = clock_->Now();
-  if (!identity_->ValidAt(now)) {
+  if (follower_ != nullptr && follower_->Refresh(now)) {
+    set_identity(follower_->current());
+    stats_->Add(stat::kRotations);
+  }
+  if (!ServableAt(*identity_, now)) {
     stats_->Add(stat::kExpired, n);
     return 0;
   }
-  if (!responder_.Sign(now, radius_).ok()) {
+  if (clock_gate_ != nullptr && !clock_gate_->sign()) {
+    // --unsync-policy=refuse with an unsynchronised kernel clock.
+    stats_->Add(stat::kUnsynced, n);
+    return 0;
+  }
+  const absl::Duration radius =
+      clock_gate_ != nullptr ? clock_gate_->radius() : radius_;
+  if (!responder_.Sign(now, radius).ok()) {
     stats_->Add(stat::kSignErrors, n);
     return 0;
   }
@@ -103,10 +123,25 @@ size_t Batcher::Flush(FlushReason reason) {
       continue;
     }
     response_sizes_[i] = *size;
+    MaybeGrease(i, out);
     stats_->CountVersion(versions_[i]);
     ++written;
   }
   return written;
+}
+
+void Batcher::MaybeGrease(size_t i, MutableByteSpan out) {
+  if (grease_.rate() <= 0) return;
+  const std::optional<GreaseKind> kind = grease_.Choose(grease_random_.Next());
+  if (!kind.has_value()) return;
+  // Never larger than the request (§9.7), whatever the kind.
+  const size_t limit = std::min(request_sizes_[i], out.size());
+  const std::optional<size_t> size =
+      ApplyGrease(*kind, out, response_sizes_[i], limit);
+  if (!size.has_value()) return;
+  response_sizes_[i] = *size;
+  stats_->Add(*kind == GreaseKind::kUndefinedTag ? stat::kGreasedValid
+                                                  : stat::kGreased);
 }
 
 void Batcher::Reset() {

@@ -24,6 +24,9 @@
 #include "roughtime/response.h"
 #include "roughtime/version.h"
 #include "server/clock.h"
+#include "server/clock_policy.h"
+#include "server/grease.h"
+#include "server/identity_store.h"
 #include "server/stats.h"
 
 namespace roughtime::server {
@@ -34,6 +37,11 @@ struct BatcherOptions {
   size_t max_batch = 64;
   absl::Duration max_delay = absl::Milliseconds(1);
   absl::Duration radius = absl::Seconds(5);
+  // Fraction of responses greased (grease.h); 0 turns grease off.
+  double grease_rate = 0;
+  // The kernel-clock decision (clock_policy.h); null: always sign with
+  // `radius`. Must outlive the batcher.
+  const ClockGate* clock_gate = nullptr;
 };
 
 class Batcher {
@@ -78,22 +86,32 @@ class Batcher {
   // Empties the batch for the next requests.
   void Reset();
 
-  // For key rotation between batches (a later issue).
   void set_identity(const OnlineIdentity* identity);
+  // Key rotation: before signing each batch, take the follower's identity
+  // when it has moved on (counted as a rotation). Must outlive the batcher.
+  void set_follower(IdentityFollower* follower);
 
  private:
+  // Greases response i (written in `out`) when the policy picks it.
+  void MaybeGrease(size_t i, MutableByteSpan out);
+
   const OnlineIdentity* identity_;
+  IdentityFollower* follower_ = nullptr;
   const Clock* clock_;
   WorkerStats* stats_;
   RequestPolicy policy_;
   absl::Duration max_delay_;
   absl::Duration radius_;
+  const ClockGate* clock_gate_;
   size_t capacity_;
   BatchResponder responder_;
   absl::Time first_arrival_;  // monotonic, of entry 0
   std::vector<uint8_t> responses_;     // capacity_ * kMaxResponseSize
   std::vector<size_t> response_sizes_;
   std::vector<Version> versions_;  // of each entry, for the counters
+  std::vector<size_t> request_sizes_;  // of each entry: grease's limit
+  GreasePolicy grease_;
+  GreaseRandom grease_random_;
 };
 
 }  // namespace roughtime::server

@@ -83,8 +83,10 @@ absl::StatusOr<NormalizedArgs> NormalizeArgs(int argc, char** argv) {
     }
     absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
     bool negated = false;
+    // --noflag (absl's spelling) and --no-flag (--no-kernel-filter).
+    const size_t no_prefix = absl::StartsWith(name, "no_") ? 3 : 2;
     if (flag == nullptr && absl::StartsWith(name, "no")) {
-      flag = absl::FindCommandLineFlag(name.substr(2));
+      flag = absl::FindCommandLineFlag(name.substr(no_prefix));
       negated = flag != nullptr && flag->IsOfType<bool>();
       if (!negated) flag = nullptr;
     }
@@ -101,7 +103,7 @@ absl::StatusOr<NormalizedArgs> NormalizeArgs(int argc, char** argv) {
       value = std::string(arg.substr(eq + 1));
     } else if (negated) {
       value = "false";
-      name = name.substr(2);
+      name = name.substr(no_prefix);
     } else if (flag->IsOfType<bool>()) {
       value = "true";
     } else if (i + 1 < argc) {

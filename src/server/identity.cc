@@ -6,25 +6,28 @@
 #include "absl/strings/str_cat.h"
 #include "roughtime/keyfile.h"
 #include "server/dev_key.h"
+#include "server/identity_store.h"
+#include "server/rotation.h"
 
 namespace roughtime::server {
 namespace {
 
 ServingIdentity Delegate(const SigningKey& root, VersionSet served,
-                         absl::Time now, bool created) {
-  return ServingIdentity{
-      DelegateOnlineKey(root, OnlineKeyWindow(now), served), served, created};
+                         absl::Time now, absl::Duration lifetime,
+                         bool created) {
+  return ServingIdentity{DelegateFor(root, served, now, lifetime), served,
+                         created, root};
 }
 
 }  // namespace
 
 DelegationWindow OnlineKeyWindow(absl::Time now) {
-  DelegationWindow window;
-  window.mint_seconds =
-      static_cast<uint64_t>(absl::ToUnixSeconds(now - kDelegationLookBack));
-  window.maxt_seconds =
-      static_cast<uint64_t>(absl::ToUnixSeconds(now + kDelegationLifetime));
-  return window;
+  return OnlineKeyWindow(now, kDelegationLifetime);
+}
+
+OnlineIdentity DelegateFor(const SigningKey& root, VersionSet served,
+                           absl::Time now, absl::Duration lifetime) {
+  return DelegateOnlineKey(root, OnlineKeyWindow(now, lifetime), served);
 }
 
 absl::StatusOr<ServingIdentity> LoadServingIdentity(const ServerConfig& config,
@@ -38,7 +41,8 @@ absl::StatusOr<ServingIdentity> LoadServingIdentity(const ServerConfig& config,
                             absl::StrCat("development key ", config.key_path,
                                          ": ", dev.status().message()));
       }
-      return Delegate(dev->key, requested, now, dev->created);
+      return Delegate(dev->key, requested, now, config.rotation.lifetime,
+                      dev->created);
     }
     case KeySource::kRootKey: {
       absl::StatusOr<Seed> seed = ReadSeedFile(config.key_path);
@@ -49,7 +53,7 @@ absl::StatusOr<ServingIdentity> LoadServingIdentity(const ServerConfig& config,
       }
       const SigningKey root = SigningKey::FromSeed(*seed);
       explicit_bzero(seed->data(), seed->size());
-      return Delegate(root, requested, now, false);
+      return Delegate(root, requested, now, config.rotation.lifetime, false);
     }
     case KeySource::kDelegation: {
       absl::StatusOr<OnlineIdentity> identity =
@@ -72,14 +76,14 @@ absl::StatusOr<ServingIdentity> LoadServingIdentity(const ServerConfig& config,
             "--delegation ", config.key_path,
             ": no certificate for any of the versions to serve"));
       }
-      if (!identity->ValidAt(now)) {
+      if (!ServableAt(*identity, now)) {
         return absl::FailedPreconditionError(absl::StrCat(
             "--delegation ", config.key_path, ": not valid now (MINT ",
             identity->window.mint_seconds, ", MAXT ",
             identity->window.maxt_seconds, ", now ", absl::ToUnixSeconds(now),
             ")"));
       }
-      return ServingIdentity{*std::move(identity), served, false};
+      return ServingIdentity{*std::move(identity), served, false, std::nullopt};
     }
   }
   return absl::InternalError("unknown key source");

@@ -5,6 +5,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <memory>
@@ -16,15 +17,24 @@
 #include "absl/strings/str_join.h"
 #include "roughtime/bytes.h"
 #include "server/clock.h"
+#include "server/clock_policy.h"
+#include "server/clock_watch.h"
 #include "server/dev_key.h"
 #include "server/identity.h"
+#include "server/key_keeper.h"
+#include "server/tcp_connection.h"
+#include "server/tcp_server.h"
 #include "server/listeners.h"
+#include "server/kernel_programs.h"
 #include "server/log.h"
+#include "server/reuseport_steering.h"
 #include "server/stats.h"
 #include "server/worker.h"
 
 namespace roughtime::server {
 namespace {
+
+constexpr int kTcpBacklog = 1024;
 
 std::string VersionList(VersionSet served) {
   std::vector<std::string> names;
@@ -34,30 +44,40 @@ std::string VersionList(VersionSet served) {
   return absl::StrJoin(names, ",");
 }
 
-StatsSnapshot SumStats(const std::vector<std::unique_ptr<Worker>>& workers) {
+StatsSnapshot SumStats(const std::vector<std::unique_ptr<Worker>>& workers,
+                       const TcpServer* tcp) {
   StatsSnapshot total{};
   for (const auto& w : workers) Accumulate(total, w->stats().Snapshot());
+  if (tcp != nullptr) Accumulate(total, tcp->stats().Snapshot());
   return total;
 }
 
 // Waits for SIGTERM/SIGINT (blocked in every thread, so only this wait sees
-// them), printing the summary every `interval`. Returns the signal.
+// them), printing the summary every `interval` and letting `keys` rotate
+// or warn when due. Returns the signal.
 int WaitForStopSignal(const sigset_t& signals, absl::Duration interval,
                       absl::Time start,
-                      const std::vector<std::unique_ptr<Worker>>& workers) {
+                      const std::vector<std::unique_ptr<Worker>>& workers,
+                      const TcpServer* tcp, KeyKeeper* keys,
+                      ClockWatch* clock_watch) {
   const bool periodic = interval > absl::ZeroDuration();
   absl::Time next_report = start + interval;
+  absl::Time next_key_event = keys->Tick(absl::Now());
+  absl::Time next_clock_check = absl::Now() + absl::Seconds(1);
   while (true) {
-    absl::Duration wait = periodic ? next_report - absl::Now()
-                                   : absl::Hours(1);
+    const absl::Time now = absl::Now();
+    if (now >= next_key_event) next_key_event = keys->Tick(now);
+    if (now >= next_clock_check) next_clock_check = clock_watch->Tick(now);
+    absl::Duration wait = periodic ? next_report - now : absl::Hours(1);
+    wait = std::min({wait, next_key_event - now, next_clock_check - now});
     if (wait < absl::ZeroDuration()) wait = absl::ZeroDuration();
     const timespec ts = absl::ToTimespec(wait);
     const int sig = sigtimedwait(&signals, nullptr, &ts);
     if (sig > 0) return sig;
     if (sig < 0 && errno != EAGAIN && errno != EINTR) return SIGTERM;
     if (periodic && absl::Now() >= next_report) {
-      Log(FormatStatsLine(SumStats(workers), "interval", absl::Now() - start,
-                          workers.size()));
+      Log(FormatStatsLine(SumStats(workers, tcp), "interval",
+                          absl::Now() - start, workers.size()));
       next_report += interval;
     }
   }
@@ -95,8 +115,24 @@ int RunServer(const ServerConfig& config, absl::string_view argv0) {
   for (const SocketAddress& bound : listeners->bound) {
     Log(absl::StrCat("listening on udp ", bound.ToString()));
   }
+  // TCP on exactly the addresses and ports UDP got (RFC 10049 §5).
+  std::vector<int> tcp_fds;
+  if (config.tcp.enabled) {
+    for (const SocketAddress& bound : listeners->bound) {
+      const int fd = OpenTcpListener(bound, kTcpBacklog);
+      if (fd < 0) {
+        Log(absl::StrCat("error: cannot listen on tcp ", bound.ToString(),
+                         ": ", std::strerror(errno), " (--notcp serves UDP "
+                         "only)"));
+        for (int open_fd : tcp_fds) close(open_fd);
+        return 1;
+      }
+      tcp_fds.push_back(fd);
+      Log(absl::StrCat("listening on tcp ", bound.ToString()));
+    }
+  }
 
-  const PublicKey& root_public_key = serving->identity.root_public_key;
+  const PublicKey root_public_key = serving->identity.root_public_key;
   if (config.key_source == KeySource::kDev) {
     const std::string command =
         QueryCommand(ClientPathFor(argv0),
@@ -109,34 +145,68 @@ int RunServer(const ServerConfig& config, absl::string_view argv0) {
     }
   }
 
+  // The kernel clock's state decides the radius and whether to sign; the
+  // first look happens before any worker starts
+  // (after binding, so a bind error stays the only line).
+  const AdjtimexKernelClock kernel_clock;
+  ClockGate clock_gate(config.batcher.radius);
+  ClockWatch clock_watch(&kernel_clock, config.clock_policy,
+                         config.batcher.radius, &clock_gate);
+  clock_watch.Tick(absl::Now());
+  batcher_options.clock_gate = &clock_gate;
   const int stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (stop_fd < 0) {
     Log(absl::StrCat("error: eventfd: ", std::strerror(errno)));
     return 1;
   }
   std::atomic<bool> stop{false};
+  const std::string identity_text = DescribeIdentity(serving->identity);
+  KeyKeeper keys(config, *std::move(serving), clock.Now());
   std::vector<std::unique_ptr<Worker>> workers;
   for (auto& sockets : listeners->per_worker) {
     workers.push_back(std::make_unique<Worker>(
-        std::move(sockets), &serving->identity, &clock, batcher_options,
-        config.io_mode, stop_fd, &stop));
+        std::move(sockets), keys.store(), keys.RandomJitter(), &clock,
+        batcher_options, config.io_mode, stop_fd, &stop));
   }
-  const DelegationWindow& window = serving->identity.window;
+  std::unique_ptr<TcpServer> tcp;
+  if (!tcp_fds.empty()) {
+    tcp = std::make_unique<TcpServer>(std::move(tcp_fds), config.tcp,
+                                      keys.store(), keys.RandomJitter(),
+                                      &clock, batcher_options, stop_fd, &stop);
+  }
   Log(absl::StrCat(
-      "serving versions ", VersionList(serving->served), " with ",
+      "serving versions ", VersionList(batcher_options.served), " with ",
       workers.size(), " workers, io ", IoModeName(config.io_mode),
       ", max batch ", workers.front()->max_batch(), ", radius ",
-      absl::FormatDuration(config.batcher.radius), "; root public key ",
-      Base64Encode(root_public_key), ", online key ",
-      Base64Encode(serving->identity.online_key.public_key()),
-      " valid from ", window.mint_seconds, " to ", window.maxt_seconds,
-      " (Unix seconds; restart before then, rotation is not automatic yet)"));
+      absl::FormatDuration(config.batcher.radius), ", tcp ",
+      tcp != nullptr ? "on" : "off", "; root public key ",
+      Base64Encode(root_public_key), ", online key ", identity_text,
+      config.key_source == KeySource::kDelegation
+          ? "; offline delegation: restart with a new one before then"
+          : absl::StrCat("; rotated every ",
+                         absl::FormatDuration(config.rotation.lifetime -
+                                              config.rotation.rotate_before))));
 
+  Log(KernelProgramsSummary(config.socket_options.kernel, workers.size()));
+  // --pin-workers: worker i on the i-th CPU, matching the steering program.
+  const std::vector<int> cpus = WorkerCpus();
   std::vector<std::thread> threads;
-  for (auto& w : workers) threads.emplace_back([&w] { w->Run(); });
+  for (size_t i = 0; i < workers.size(); ++i) {
+    const int cpu = config.pin_workers ? cpus[i % cpus.size()] : -1;
+    threads.emplace_back([&w = workers[i], cpu] {
+      if (cpu >= 0) {
+        if (absl::Status s = PinCurrentThreadToCpu(cpu); !s.ok()) {
+          Log(absl::StrCat("warning: worker not pinned: ", s.message()));
+        }
+      }
+      w->Run();
+    });
+  }
+  if (tcp != nullptr) threads.emplace_back([&tcp] { tcp->Run(); });
 
   const int sig = WaitForStopSignal(signals, config.stats_interval, start,
-                                    workers);
+                                    workers, tcp.get(), &keys,
+                                    &clock_watch);
   Log(absl::StrCat("stopping on ", sig == SIGINT ? "SIGINT" : "SIGTERM",
                    " after answering the current batches"));
   stop.store(true);
@@ -145,8 +215,17 @@ int RunServer(const ServerConfig& config, absl::string_view argv0) {
   for (std::thread& t : threads) t.join();
   close(stop_fd);
 
-  Log(FormatStatsLine(SumStats(workers), "exit", absl::Now() - start,
-                      workers.size()));
+  Log(FormatStatsLine(SumStats(workers, tcp.get()), "exit",
+                      absl::Now() - start, workers.size()));
+  if (config.pin_workers) {
+    // Per pinned worker, so an operator sees that steering spreads the load.
+    std::string line = "pinned workers at=exit";
+    for (size_t i = 0; i < workers.size(); ++i) {
+      absl::StrAppend(&line, " cpu", cpus[i % cpus.size()], "_responses=",
+                      workers[i]->stats().Get(stat::kResponses));
+    }
+    Log(line);
+  }
   return 0;
 }
 

@@ -60,6 +60,48 @@ ABSL_FLAG(bool, reuse_addr, true,
           "docs/OPERATIONS.md on port hijacking).");
 ABSL_FLAG(int32_t, rcvbuf, 4 << 20,
           "Socket receive buffer in bytes (0: system default).");
+ABSL_FLAG(bool, kernel_filter, true,
+          "Attach a classic BPF filter to every UDP socket so the kernel "
+          "drops datagrams that cannot be a request (under 1024 bytes, or "
+          "neither ROUGHTIM-framed nor Google-shaped) before the server "
+          "wakes; those are then not in the server's counters (see "
+          "docs/OPERATIONS.md). Linux only; --no-kernel-filter turns it off.");
+ABSL_FLAG(bool, pin_workers, false,
+          "One worker per CPU, each pinned to its CPU, with a reuseport BPF "
+          "program that keeps every datagram on the CPU that received it. "
+          "Linux only.");
+
+ABSL_FLAG(bool, tcp, true,
+          "Also serve TCP on the same addresses and port (RFC 10049 §5: "
+          "ROUGHTIM packets back to back on a stream); --notcp turns it off.");
+ABSL_FLAG(int32_t, tcp_max_connections, 1024,
+          "Most TCP connections open at once; more are closed on accept.");
+ABSL_FLAG(absl::Duration, tcp_idle_timeout, absl::Seconds(10),
+          "A TCP connection that sends nothing for this long is closed.");
+ABSL_FLAG(absl::Duration, online_key_lifetime, absl::Hours(24 * 7),
+          "With the root key on this host (--root-key, --dev): how long each "
+          "online key is delegated for (MAXT - now); at least 3s.");
+ABSL_FLAG(absl::Duration, rotate_before, absl::Hours(24),
+          "Delegate the next online key this long before the current one's "
+          "MAXT (the overlap; at most half the lifetime). Workers switch "
+          "within the first half of it, each at a random moment.");
+ABSL_FLAG(absl::Duration, delegation_warn_before, absl::Hours(24 * 7),
+          "With --delegation: start warning this long before the delegation "
+          "expires (after it, the server stops signing).");
+ABSL_FLAG(bool, radius_from_kernel, false,
+          "Send a radius of at least the kernel's maximum clock error "
+          "(adjtimex maxerror) while the kernel clock is synchronised.");
+ABSL_FLAG(std::string, unsync_policy, "warn",
+          "When the kernel clock is not synchronised (STA_UNSYNC): warn "
+          "(log and serve), widen (add 1s to the radius) or refuse (sign "
+          "nothing until synchronised). --dev always uses warn.");
+ABSL_FLAG(double, grease_rate, 0,
+          "Fraction (0..1) of responses deliberately made invalid (bad "
+          "signature, missing tag, version not offered) or given an "
+          "undefined tag, so clients keep checking (RFC 10049 grease). "
+          "0 = off.");
+ABSL_FLAG(absl::Duration, delegation_warn_interval, absl::Hours(24),
+          "With --delegation: repeat the expiry warning this often.");
 
 namespace roughtime::server {
 namespace {
@@ -181,6 +223,64 @@ absl::StatusOr<ServerConfig> ConfigFromFlags(
   if (rcvbuf < 0) return absl::InvalidArgumentError("--rcvbuf is negative");
   config.socket_options.receive_buffer = rcvbuf;
   config.socket_options.reuse_addr = absl::GetFlag(FLAGS_reuse_addr);
+  config.socket_options.kernel.request_filter =
+      absl::GetFlag(FLAGS_kernel_filter);
+  if (absl::GetFlag(FLAGS_pin_workers)) {
+    // Worker i is pinned to the i-th usable CPU (reuseport_steering.h).
+    if (workers != 0 && static_cast<size_t>(workers) != AvailableCpus()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--pin-workers runs one worker per CPU (", AvailableCpus(),
+          " here); drop --workers"));
+    }
+    config.workers = AvailableCpus();
+    config.pin_workers = true;
+    config.socket_options.kernel.cpu_steering = true;
+  }
+
+  config.tcp.enabled = absl::GetFlag(FLAGS_tcp);
+  const int32_t max_connections = absl::GetFlag(FLAGS_tcp_max_connections);
+  if (max_connections < 1 || max_connections > 1000000) {
+    return absl::InvalidArgumentError(
+        "--tcp-max-connections must be 1..1000000");
+  }
+  config.tcp.max_connections = static_cast<size_t>(max_connections);
+  const absl::Duration idle = absl::GetFlag(FLAGS_tcp_idle_timeout);
+  if (idle < absl::Milliseconds(100) || idle > absl::Hours(1)) {
+    return absl::InvalidArgumentError(
+        "--tcp-idle-timeout must be between 100ms and 1h");
+  }
+  config.tcp.idle_timeout = idle;
+
+  config.rotation.lifetime = absl::GetFlag(FLAGS_online_key_lifetime);
+  config.rotation.rotate_before = absl::GetFlag(FLAGS_rotate_before);
+  if (absl::Status s = ValidateRotationPolicy(config.rotation); !s.ok()) {
+    return s;
+  }
+  config.clock_policy.radius_from_kernel =
+      absl::GetFlag(FLAGS_radius_from_kernel);
+  absl::StatusOr<UnsyncPolicy> unsync =
+      ParseUnsyncPolicy(absl::GetFlag(FLAGS_unsync_policy));
+  if (!unsync.ok()) return unsync.status();
+  // A development machine must always be able to run, synchronised or not.
+  config.clock_policy.unsync =
+      config.key_source == KeySource::kDev ? UnsyncPolicy::kWarn : *unsync;
+
+  const double grease_rate = absl::GetFlag(FLAGS_grease_rate);
+  if (!(grease_rate >= 0 && grease_rate <= 1)) {
+    return absl::InvalidArgumentError("--grease-rate must be 0..1");
+  }
+  config.batcher.grease_rate = grease_rate;
+  config.delegation_warn_before = absl::GetFlag(FLAGS_delegation_warn_before);
+  config.delegation_warn_interval =
+      absl::GetFlag(FLAGS_delegation_warn_interval);
+  if (config.delegation_warn_before < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "--delegation-warn-before must not be negative");
+  }
+  if (config.delegation_warn_interval < absl::Seconds(1)) {
+    return absl::InvalidArgumentError(
+        "--delegation-warn-interval must be at least 1s");
+  }
   return config;
 }
 

@@ -11,7 +11,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/batcher.h"
+#include "server/clock_policy.h"
 #include "server/datagram_io.h"
+#include "server/rotation.h"
 #include "server/socket_address.h"
 #include "server/udp_socket.h"
 
@@ -29,16 +31,30 @@ enum class KeySource : uint8_t {
   kDelegation,  // --delegation: online key + CERTs; root key stays offline
 };
 
+// TCP on the same addresses and port (RFC 10049 §5; tcp_server.h).
+struct TcpOptions {
+  bool enabled = true;
+  size_t max_connections = 1024;
+  absl::Duration idle_timeout = absl::Seconds(10);
+};
+
 struct ServerConfig {
   KeySource key_source = KeySource::kDev;
   std::string key_path;  // --root-key or --delegation file; kDevKeyPath for dev
   std::vector<SocketAddress> listen;
   bool default_listen = true;  // no --listen given: [::]:port, dual-stack
   size_t workers = 1;
+  bool pin_workers = false;  // --pin-workers (reuseport_steering.h)
   IoMode io_mode = IoMode::kMmsg;
   SocketOptions socket_options;
   BatcherOptions batcher;  // batcher.served = the --versions asked for
   absl::Duration stats_interval = absl::Seconds(60);
+  TcpOptions tcp;
+  ClockPolicyOptions clock_policy;  // --dev forces UnsyncPolicy::kWarn
+  RotationPolicy rotation;  // --root-key and --dev
+  // --delegation: warn this long before MAXT, then again every interval.
+  absl::Duration delegation_warn_before = absl::Hours(24 * 7);
+  absl::Duration delegation_warn_interval = absl::Hours(24);
 };
 
 // Builds the configuration from the parsed absl flags. `listen_values` are

@@ -18,6 +18,11 @@ constexpr const char* kBucketNames[kNumBatchBuckets] = {
 constexpr const char* kFlushNames[static_cast<size_t>(FlushReason::kCount)] =
     {"flush_drained", "flush_full", "flush_deadline", "flush_shutdown"};
 
+constexpr const char* kTailNames[stat::kCount - stat::kTcpBase] = {
+    "tcp_accepted", "tcp_refused", "tcp_garbage", "tcp_oversize",
+    "tcp_idle", "tcp_closed", "rotations", "greased", "greased_valid",
+    "unsynced"};
+
 // Versions by their wire number, as operators see them in packet captures.
 std::string VersionKey(Version v) {
   const VersionSpec& spec = Spec(v);
@@ -59,7 +64,7 @@ void Accumulate(StatsSnapshot& a, const StatsSnapshot& b) {
 uint64_t TotalDropped(const StatsSnapshot& s) {
   uint64_t total =
       s[stat::kExpired] + s[stat::kWriteErrors] +
-                   s[stat::kSignErrors] + s[stat::kOverflow];
+                   s[stat::kSignErrors] + s[stat::kOverflow] + s[stat::kUnsynced];
   for (size_t r = 1; r < static_cast<size_t>(DropReason::kCount); ++r) {
     total += s[stat::kDropBase + r];
   }
@@ -91,7 +96,8 @@ std::string StatName(size_t index) {
     return VersionKey(static_cast<Version>(index - stat::kVersionBase));
   }
   if (index < stat::kFlushBase) return kBucketNames[index - stat::kBatchHistBase];
-  return kFlushNames[index - stat::kFlushBase];
+  if (index < stat::kTcpBase) return kFlushNames[index - stat::kFlushBase];
+  return kTailNames[index - stat::kTcpBase];
 }
 
 std::string FormatStatsLine(const StatsSnapshot& s, absl::string_view at,

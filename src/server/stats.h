@@ -50,8 +50,20 @@ inline constexpr size_t kVersionBase =
     kDropBase + static_cast<size_t>(DropReason::kCount);
 inline constexpr size_t kBatchHistBase = kVersionBase + kNumVersions;
 inline constexpr size_t kFlushBase = kBatchHistBase + kNumBatchBuckets;
-inline constexpr size_t kCount =
+// TCP (tcp_server.h), key rotation and the delegation's lifetime.
+inline constexpr size_t kTcpBase =
     kFlushBase + static_cast<size_t>(FlushReason::kCount);
+inline constexpr size_t kTcpAccepted = kTcpBase + 0;   // connections taken
+inline constexpr size_t kTcpRefused = kTcpBase + 1;    // over the limit
+inline constexpr size_t kTcpGarbage = kTcpBase + 2;    // no ROUGHTIM frame
+inline constexpr size_t kTcpOversize = kTcpBase + 3;   // frame too large
+inline constexpr size_t kTcpIdle = kTcpBase + 4;       // idle timeout
+inline constexpr size_t kTcpClosed = kTcpBase + 5;     // closed by the peer
+inline constexpr size_t kRotations = kTcpBase + 6;     // identity switches
+inline constexpr size_t kGreased = kTcpBase + 7;       // made invalid (grease.h)
+inline constexpr size_t kGreasedValid = kTcpBase + 8;  // undefined tag added
+inline constexpr size_t kUnsynced = kTcpBase + 9;     // refused: clock unsync
+inline constexpr size_t kCount = kTcpBase + 10;
 }  // namespace stat
 
 using StatsSnapshot = std::array<uint64_t, stat::kCount>;

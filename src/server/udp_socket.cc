@@ -90,6 +90,10 @@ absl::StatusOr<UdpSocket> OpenUdpSocket(const SocketAddress& address,
   if (bind(fd, address.sockaddr_ptr(), address.size()) != 0) {
     return Errno("bind", address);
   }
+  // Kernel-side filter / steering (bpf_filter.h, reuseport_steering.h).
+  if (absl::Status s = ApplyKernelPrograms(fd, options.kernel); !s.ok()) {
+    return s;
+  }
   return sock;
 }
 

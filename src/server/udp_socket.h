@@ -13,6 +13,7 @@
 #include <cstdint>
 
 #include "absl/status/statusor.h"
+#include "server/kernel_programs.h"
 #include "server/socket_address.h"
 
 namespace roughtime::server {
@@ -27,6 +28,8 @@ struct SocketOptions {
   // Requested receive buffer in bytes (0 keeps the system default). Bursts
   // of requests queue here while a batch is being signed.
   int receive_buffer = 4 << 20;
+  // Kernel request filter and --pin-workers steering (kernel_programs.h).
+  KernelPrograms kernel;
 };
 
 // Owns a socket descriptor.

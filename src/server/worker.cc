@@ -24,13 +24,15 @@ int PollTimeoutMs(absl::Duration d) {
 }  // namespace
 
 Worker::Worker(std::vector<WorkerSocket> sockets,
-               const OnlineIdentity* identity, const Clock* clock,
+               const IdentityStore* identities,
+               absl::Duration rotation_jitter, const Clock* clock,
                const BatcherOptions& options, IoMode io_mode, int stop_fd,
                const std::atomic<bool>* stop)
     : sockets_(std::move(sockets)),
       stop_(stop),
       stop_fd_(stop_fd),
-      batcher_(identity, clock, options, &stats_),
+      follower_(identities, rotation_jitter),
+      batcher_(follower_.current(), clock, options, &stats_),
       io_(MakeDatagramIo(io_mode, batcher_.capacity())),
       slots_(batcher_.capacity()),
       order_(batcher_.capacity()),
@@ -38,6 +40,7 @@ Worker::Worker(std::vector<WorkerSocket> sockets,
       send_responses_(batcher_.capacity()),
       pending_(sockets_.size(), 0) {
   for (size_t i = 0; i < slots_.size(); ++i) order_[i] = &slots_[i];
+  batcher_.set_follower(&follower_);
 }
 
 void Worker::Run() {

@@ -14,6 +14,7 @@
 #include "server/batcher.h"
 #include "server/clock.h"
 #include "server/datagram_io.h"
+#include "server/identity_store.h"
 #include "server/stats.h"
 #include "server/udp_socket.h"
 
@@ -26,11 +27,13 @@ struct WorkerSocket {
 
 class Worker {
  public:
-  // `identity`, `clock`, `stop` must outlive the worker; `stop_fd` becomes
-  // readable (and `stop` true) when the server shuts down.
-  Worker(std::vector<WorkerSocket> sockets, const OnlineIdentity* identity,
-         const Clock* clock, const BatcherOptions& options, IoMode io_mode,
-         int stop_fd, const std::atomic<bool>* stop);
+  // `identities`, `clock`, `stop` must outlive the worker; `stop_fd`
+  // becomes readable (and `stop` true) when the server shuts down. The
+  // worker follows key rotations `rotation_jitter` after each publication.
+  Worker(std::vector<WorkerSocket> sockets, const IdentityStore* identities,
+         absl::Duration rotation_jitter, const Clock* clock,
+         const BatcherOptions& options, IoMode io_mode, int stop_fd,
+         const std::atomic<bool>* stop);
 
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -54,6 +57,7 @@ class Worker {
   const std::atomic<bool>* stop_;
   int stop_fd_;
   WorkerStats stats_;
+  IdentityFollower follower_;
   Batcher batcher_;
   std::unique_ptr<DatagramIo> io_;
   // Request buffers. order_[0, batcher_.size()) are the batch in order; the

@@ -3,6 +3,8 @@
 // with the core's VerifyResponse for the client that asked.
 #include "server/batcher.h"
 
+#include <memory>
+
 #include <atomic>
 #include <cstdlib>
 #include <new>
@@ -78,8 +80,10 @@ class BatcherTest : public ::testing::Test {
   }
 
   std::unique_ptr<Batcher> MakeBatcher(size_t max_batch,
-                                       absl::Duration delay) {
+                                       absl::Duration delay,
+                                       const ClockGate* gate = nullptr) {
     BatcherOptions options;
+    options.clock_gate = gate;
     options.max_batch = max_batch;
     options.max_delay = delay;
     options.radius = absl::Seconds(5);
@@ -327,6 +331,55 @@ TEST_F(BatcherTest, OfferFlushAndResetDoNotAllocate) {
   EXPECT_EQ(written, valid);
   EXPECT_EQ(stats_.Get(stat::kBatches), 3u);
   EXPECT_EQ(g_allocations.load(), 0u);
+}
+
+TEST_F(BatcherTest, ClockGateSetsTheRadiusOrRefusesToSign) {
+  ClockGate gate(absl::Seconds(5));
+  auto batcher = MakeBatcher(64, absl::Milliseconds(1), &gate);
+  const ClientBehaviour& c = Client("Rfc1");
+  gate.Set({true, absl::Seconds(9), true});  // e.g. widened
+  const BuiltRequest& first = Keep(BuildClientRequest(c, root_.public_key()));
+  ASSERT_TRUE(batcher->Offer(first.packet));
+  ASSERT_EQ(batcher->Flush(FlushReason::kDrained), 1u);
+  absl::StatusOr<VerifiedResponse> v =
+      VerifyAsClient(c, first, root_.public_key(), batcher->response(0));
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(v->radius, absl::Seconds(9));
+  batcher->Reset();
+
+  gate.Set({false, absl::Seconds(5), true});  // refuse
+  ASSERT_TRUE(batcher->Offer(
+      Keep(BuildClientRequest(c, root_.public_key())).packet));
+  EXPECT_EQ(batcher->Flush(FlushReason::kDrained), 0u);
+  EXPECT_TRUE(batcher->response(0).empty());
+  EXPECT_EQ(stats_.Get(stat::kUnsynced), 1u);
+  EXPECT_EQ(TotalDropped(stats_.Snapshot()), 1u);
+}
+
+TEST_F(BatcherTest, FollowerRotationSwitchesKeysBetweenBatches) {
+  auto first = std::make_shared<const OnlineIdentity>(identity_);
+  IdentityStore store(first, clock_.Now());
+  IdentityFollower follower(&store, absl::ZeroDuration());
+  auto batcher = MakeBatcher(64, absl::Milliseconds(1));
+  batcher->set_follower(&follower);
+  const ClientBehaviour& c = Client("Rfc1");
+  auto answer_key = [&]() -> std::string {
+    const BuiltRequest& r = Keep(BuildClientRequest(c, root_.public_key()));
+    EXPECT_TRUE(batcher->Offer(r.packet));
+    EXPECT_EQ(batcher->Flush(FlushReason::kDrained), 1u);
+    absl::StatusOr<VerifiedResponse> v =
+        VerifyAsClient(c, r, root_.public_key(), batcher->response(0));
+    batcher->Reset();
+    return v.ok() ? HexEncode(v->online_key) : "unverified";
+  };
+  const std::string before = answer_key();
+  EXPECT_EQ(before, HexEncode(identity_.online_key.public_key()));
+  auto second = std::make_shared<const OnlineIdentity>(
+      DelegateOnlineKey(root_, Window()));
+  store.Publish(second, clock_.Now());
+  const std::string after = answer_key();
+  EXPECT_EQ(after, HexEncode(second->online_key.public_key()));
+  EXPECT_EQ(stats_.Get(stat::kRotations), 1u);
 }
 
 TEST_F(BatcherTest, ExpiredDelegationAnswersNothingAndCountsIt) {

@@ -180,6 +180,8 @@ absl::StatusOr<BenchOptions> ParseBenchArgs(
       ASSIGN_OR_RETURN_ARG(o.sockets, ParseCount(name, value, 1, 64));
     } else if (name == "batch") {
       ASSIGN_OR_RETURN_ARG(o.batch, ParseCount(name, value, 1, 1024));
+    } else if (name == "junk-size") {
+      ASSIGN_OR_RETURN_ARG(o.junk_size, ParseCount(name, value, 1, 1023));
     } else {
       return absl::InvalidArgumentError(
           absl::StrCat("unknown option --", name, " (see --help)"));
@@ -200,6 +202,10 @@ absl::StatusOr<BenchOptions> ParseBenchArgs(
   if (o.request_size % 4 != 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--request-size ", o.request_size, " is not a multiple of 4"));
+  }
+  if (o.junk_size > 0 && (!have_rate || o.junk_size >= o.request_size)) {
+    return absl::InvalidArgumentError(
+        "--junk-size needs --rate and must be below the request size");
   }
   return o;
 }
@@ -264,6 +270,8 @@ to open loop (fixed request rate, sent in small bursts).
   --server-pid PID       measure this process's CPU over the window
   --sockets N            source sockets (default 4)
   --batch N              datagrams per sendmmsg/recvmmsg (default 32)
+  --junk-size N          send only the first N bytes of each request: an
+                         undersized flood nobody answers (needs --rate)
   --json                 one JSON object on stdout instead of text
 )";
 }

@@ -37,6 +37,10 @@ struct BenchOptions {
   bool json = false;
   size_t sockets = 4;  // source ports, so SO_REUSEPORT spreads the load
   size_t batch = 32;   // datagrams per sendmmsg/recvmmsg
+  // > 0: send only the first junk_size bytes of every request (undersized
+  // junk that is never answered; open loop only), to measure what a flood
+  // costs the server (docs/PERFORMANCE.md, kernel filter).
+  size_t junk_size = 0;
 };
 
 struct EchoOptions {

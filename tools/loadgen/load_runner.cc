@@ -106,7 +106,9 @@ SendOutcome Runner::SendUpTo(uint64_t want) {
     const int fd = fds_[next_socket_].get();
     next_socket_ = (next_socket_ + 1) % fds_.size();
     const int64_t sent_ns = NowNs();
-    const size_t k = send_.SendConnected(fd, n, factory_.packet_size(), &io_);
+    const size_t size =
+        o_.junk_size > 0 ? o_.junk_size : factory_.packet_size();
+    const size_t k = send_.SendConnected(fd, n, size, &io_);
     for (size_t i = 0; i < k; ++i) table_.Sent(sent_ns);
     result_.sent += k;
     want -= k;

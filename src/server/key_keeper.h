@@ -1,0 +1,55 @@
+// The main thread's care of the signing key over the server's life:
+//  * root key on this host (--root-key, --dev): delegate a new online key
+//    `rotate_before` ahead of the current MAXT and publish it to the
+//    workers (identity_store.h), logging the new public key and window;
+//  * offline delegation (--delegation): warn ahead of MAXT, then say loudly
+//    that signing stopped once MAXT has passed (the batchers refuse to sign
+//    with an identity that does not cover MIDP; counted as "expired").
+#ifndef ROUGHTIME_SERVER_KEY_KEEPER_H_
+#define ROUGHTIME_SERVER_KEY_KEEPER_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/time/time.h"
+#include "server/identity.h"
+#include "server/identity_store.h"
+#include "server/rotation.h"
+#include "server/server_config.h"
+
+namespace roughtime::server {
+
+class KeyKeeper {
+ public:
+  KeyKeeper(const ServerConfig& config, ServingIdentity serving,
+            absl::Time now);
+
+  const IdentityStore* store() const { return &store_; }
+  // A worker's rotation jitter: random, within half the overlap.
+  absl::Duration RandomJitter() const;
+
+  // Does what is due at `now` (rotation, warnings; each logs a line) and
+  // returns when it next has something to do.
+  absl::Time Tick(absl::Time now);
+
+  // "ok", "expiring" (inside the warning period) or "expired".
+  std::string Health(absl::Time now) const;
+
+ private:
+  void Rotate(absl::Time now);
+
+  ServerConfig config_;
+  VersionSet served_;
+  std::optional<SigningKey> root_;
+  DelegationWindow window_;  // of the newest identity
+  IdentityStore store_;
+  absl::Time next_rotation_ = absl::InfiniteFuture();
+  std::optional<ExpiryWatch> expiry_;
+};
+
+// "<public key> valid from MINT to MAXT (Unix seconds)" for the log.
+std::string DescribeIdentity(const OnlineIdentity& identity);
+
+}  // namespace roughtime::server
+
+#endif  // ROUGHTIME_SERVER_KEY_KEEPER_H_

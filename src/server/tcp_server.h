@@ -1,0 +1,78 @@
+// TCP service (RFC 10049 §5 says servers SHOULD offer it): one thread with
+// an epoll loop over the listening sockets and every connection. Each round
+// reads what is ready, cuts the streams into ROUGHTIM packets
+// (tcp_framer.h) and offers them to the same Batcher the UDP workers use,
+// so requests that arrive together share a signature; responses go back on
+// their own connection in the order they were answered. A connection may
+// carry any number of requests. Limits: connections open at once, packet
+// size (a packet larger than kMaxRequestSize closes the connection), idle
+// time, and unsent output (a peer that does not read stops being read).
+// A stream that does not start with "ROUGHTIM" is closed and counted: the
+// RFC forbids error replies, and resynchronising on garbage is guesswork.
+#ifndef ROUGHTIME_SERVER_TCP_SERVER_H_
+#define ROUGHTIME_SERVER_TCP_SERVER_H_
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "roughtime/request.h"
+#include "server/batcher.h"
+#include "server/clock.h"
+#include "server/identity_store.h"
+#include "server/server_config.h"
+#include "server/stats.h"
+#include "server/tcp_connection.h"
+
+namespace roughtime::server {
+
+class TcpServer {
+ public:
+  // Takes ownership of `listen_fds` (from OpenTcpListener). `store`,
+  // `clock` and `stop` must outlive the server; `stop_fd` becomes readable
+  // at shutdown.
+  TcpServer(std::vector<int> listen_fds, const TcpOptions& options,
+            const IdentityStore* store, absl::Duration rotation_jitter,
+            const Clock* clock, const BatcherOptions& batcher_options,
+            int stop_fd, const std::atomic<bool>* stop);
+  ~TcpServer();
+  TcpServer(const TcpServer&) = delete;
+  TcpServer& operator=(const TcpServer&) = delete;
+
+  // Serves until stopped; the batch in progress is answered first.
+  void Run();
+  const WorkerStats& stats() const { return stats_; }
+
+ private:
+  void Accept(int listen_fd);
+  void Serve(uint64_t id, uint32_t events);
+  // Cuts complete packets out of the connection and offers them.
+  void TakeFrames(uint64_t id, TcpConnection& connection);
+  void Flush(FlushReason reason);
+  void Close(uint64_t id, size_t counter);
+  void CloseIdle();
+  void Watch(uint64_t id, TcpConnection& connection);
+
+  TcpOptions options_;
+  const Clock* clock_;
+  int stop_fd_;
+  const std::atomic<bool>* stop_;
+  int epoll_fd_ = -1;
+  std::vector<int> listen_fds_;
+  WorkerStats stats_;
+  IdentityFollower follower_;
+  Batcher batcher_;
+  absl::flat_hash_map<uint64_t, std::unique_ptr<TcpConnection>> connections_;
+  uint64_t next_id_ = 1;
+  // The packets of the batch in progress and the connection of each.
+  std::vector<std::array<uint8_t, kMaxRequestSize>> packets_;
+  std::vector<uint64_t> packet_connection_;
+  absl::Time last_idle_check_;
+};
+
+}  // namespace roughtime::server
+
+#endif  // ROUGHTIME_SERVER_TCP_SERVER_H_

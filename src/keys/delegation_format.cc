@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "keys/private_file.h"
+#include "keys/protected_file.h"
 #include "nlohmann/json.hpp"
 
 namespace roughtime::keys {

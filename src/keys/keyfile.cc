@@ -15,7 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "keys/delegation_format.h"
-#include "keys/private_file.h"
+#include "keys/protected_file.h"
 #include "keys/seed_text.h"
 
 namespace roughtime {

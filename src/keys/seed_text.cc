@@ -5,7 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "keys/private_file.h"
+#include "keys/protected_file.h"
 #include "roughtime/bytes.h"
 
 namespace roughtime::keys {

@@ -13,7 +13,7 @@
 #include "commands.h"
 #include "flags.h"
 #include "keys/delegation_format.h"
-#include "keys/private_file.h"
+#include "keys/protected_file.h"
 #include "roughtime/certificate.h"
 #include "roughtime/keyfile.h"
 #include "time_arg.h"

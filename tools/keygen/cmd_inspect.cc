@@ -10,7 +10,7 @@
 #include "args.h"
 #include "commands.h"
 #include "keys/delegation_format.h"
-#include "keys/private_file.h"
+#include "keys/protected_file.h"
 #include "keys/seed_text.h"
 #include "time_arg.h"
 

@@ -9,7 +9,7 @@
 #include "args.h"
 #include "commands.h"
 #include "flags.h"
-#include "keys/private_file.h"
+#include "keys/protected_file.h"
 #include "roughtime/keyfile.h"
 
 namespace roughtime::keygen {

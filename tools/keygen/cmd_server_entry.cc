@@ -8,7 +8,7 @@
 #include "args.h"
 #include "commands.h"
 #include "flags.h"
-#include "keys/private_file.h"
+#include "keys/protected_file.h"
 #include "nlohmann/json.hpp"
 #include "roughtime/bytes.h"
 #include "roughtime/keyfile.h"

@@ -1,4 +1,4 @@
-#include "keys/private_file.h"
+#include "keys/protected_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -105,31 +105,47 @@ int RunServer(const ServerConfig& config, absl::string_view argv0) {
   BatcherOptions batcher_options = config.batcher;
   batcher_options.served = serving->served;
 
-  absl::StatusOr<Listeners> listeners =
-      OpenListeners(config.listen, config.workers, config.socket_options,
-                    /*fallback_to_ipv4=*/config.default_listen);
-  if (!listeners.ok()) {
-    Log(absl::StrCat("error: cannot listen: ", listeners.status().message()));
-    return 1;
+  // With port 0 the kernel picks a free UDP port; the same number may be
+  // taken on TCP, so pick again (a few times) rather than fail to start.
+  bool ephemeral = false;
+  for (const SocketAddress& a : config.listen) ephemeral |= a.port() == 0;
+  absl::StatusOr<Listeners> listeners;
+  std::vector<int> tcp_fds;
+  for (int attempt = 0;; ++attempt) {
+    listeners = OpenListeners(config.listen, config.workers,
+                              config.socket_options,
+                              /*fallback_to_ipv4=*/config.default_listen);
+    if (!listeners.ok()) {
+      Log(absl::StrCat("error: cannot listen: ",
+                       listeners.status().message()));
+      return 1;
+    }
+    // TCP on exactly the addresses and ports UDP got (RFC 10049 §5).
+    bool tcp_ok = true;
+    if (config.tcp.enabled) {
+      for (const SocketAddress& bound : listeners->bound) {
+        const int fd = OpenTcpListener(bound, kTcpBacklog);
+        if (fd < 0) {
+          const int error = errno;
+          for (int open_fd : tcp_fds) close(open_fd);
+          tcp_fds.clear();
+          if (ephemeral && error == EADDRINUSE && attempt < 8) {
+            tcp_ok = false;
+            break;
+          }
+          Log(absl::StrCat("error: cannot listen on tcp ", bound.ToString(),
+                           ": ", std::strerror(error),
+                           " (--notcp serves UDP only)"));
+          return 1;
+        }
+        tcp_fds.push_back(fd);
+      }
+    }
+    if (tcp_ok) break;
   }
   for (const SocketAddress& bound : listeners->bound) {
     Log(absl::StrCat("listening on udp ", bound.ToString()));
-  }
-  // TCP on exactly the addresses and ports UDP got (RFC 10049 §5).
-  std::vector<int> tcp_fds;
-  if (config.tcp.enabled) {
-    for (const SocketAddress& bound : listeners->bound) {
-      const int fd = OpenTcpListener(bound, kTcpBacklog);
-      if (fd < 0) {
-        Log(absl::StrCat("error: cannot listen on tcp ", bound.ToString(),
-                         ": ", std::strerror(errno), " (--notcp serves UDP "
-                         "only)"));
-        for (int open_fd : tcp_fds) close(open_fd);
-        return 1;
-      }
-      tcp_fds.push_back(fd);
-      Log(absl::StrCat("listening on tcp ", bound.ToString()));
-    }
+    if (!tcp_fds.empty()) Log(absl::StrCat("listening on tcp ", bound.ToString()));
   }
 
   const PublicKey root_public_key = serving->identity.root_public_key;

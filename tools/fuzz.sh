@@ -17,7 +17,8 @@ seconds=${1:-60}
 shift || true
 builddir=${BUILDDIR:-build-fuzz}
 all_targets=(request_fuzzer batcher_fuzzer response_fuzzer
-             response_mutation_fuzzer server_list_fuzzer report_fuzzer)
+             response_mutation_fuzzer server_list_fuzzer report_fuzzer
+             config_fuzzer)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 

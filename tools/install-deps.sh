@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(g++ pkg-config meson ninja-build
           libsodium-dev libabsl-dev nlohmann-json3-dev libtomlplusplus-dev
           libgtest-dev libgmock-dev libbenchmark-dev
+          libcpp-httplib-dev
+          scdoc
           python3 iproute2 procps)
 
 missing=()

@@ -16,4 +16,17 @@ meson test -C "$builddir" --print-errorlogs --num-processes 2 "$@" || rc=$?
 # Count individual GoogleTest cases from the JUnit files the tests wrote, so
 # the closing line says how many checks ran, not only how many executables.
 python3 tools/count-tests.py "$builddir" || true
+# ROUGHTIME_SANITIZE=1 (or =all) also runs the whole suite under ASan + UBSan
+# + LSan (tools/sanitize.sh, its own build-asan); a comma-separated list of
+# suites (ROUGHTIME_SANITIZE=protocol,faults) runs only those. Off by
+# default: see docs/FUZZING.md for what it costs.
+sanitize=${ROUGHTIME_SANITIZE:-0}
+if [ "$sanitize" != 0 ]; then
+  suites=()
+  if [ "$sanitize" != 1 ] && [ "$sanitize" != all ]; then
+    IFS=, read -ra names <<<"$sanitize"
+    for s in "${names[@]}"; do suites+=(--suite "$s"); done
+  fi
+  tools/sanitize.sh "${suites[@]}" || rc=$?
+fi
 exit $rc

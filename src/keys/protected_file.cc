@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -17,6 +18,30 @@ absl::Status ErrnoError(int error, absl::string_view what,
                         const std::string& path) {
   return absl::ErrnoToStatus(error,
                              absl::StrCat("cannot read ", what, " ", path));
+}
+
+// Whether `path` is a file directly inside $CREDENTIALS_DIRECTORY, the
+// private directory systemd gives a service for LoadCredential= files.
+bool InCredentialsDirectory(const std::string& path) {
+  const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+  if (dir == nullptr || *dir == '\0') return false;
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return false;
+  char* parent = realpath(path.substr(0, slash).c_str(), nullptr);
+  char* credentials = realpath(dir, nullptr);
+  const bool same = parent != nullptr && credentials != nullptr &&
+                    std::strcmp(parent, credentials) == 0;
+  std::free(parent);
+  std::free(credentials);
+  return same;
+}
+
+// systemd 254 and later deliver credentials as root-owned, read-only 0440
+// files and grant the service user read access by an ACL on that private
+// directory; nobody can replace them. That one shape is accepted there.
+bool IsSystemdCredential(const struct stat& st, const std::string& path) {
+  return st.st_uid == 0 && (st.st_mode & 0337) == 0 &&
+         InCredentialsDirectory(path);
 }
 
 // Any permission for group or others is refused (not only read): a
@@ -33,7 +58,7 @@ absl::Status CheckOwnerOnly(const struct stat& st, absl::string_view what,
     return absl::InvalidArgumentError(
         absl::StrCat("refusing ", what, " ", path, ": not a regular file"));
   }
-  if ((st.st_mode & 077) != 0) {
+  if ((st.st_mode & 077) != 0 && !IsSystemdCredential(st, path)) {
     return absl::PermissionDeniedError(absl::StrCat(
         "refusing ", what, " ", path, ": mode ", FormatMode(st.st_mode),
         " gives group/others access to a private key; fix it with "

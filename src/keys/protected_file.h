@@ -51,6 +51,9 @@ class ScopedWipe {
 // a regular file owned-access-only: a symbolic link (it could point the
 // server at a file another user controls), or a file with any group/other
 // permission bit (the message names the mode and the `chmod 600` fix).
+// One exception: a root-owned read-only file (0440 or 0400) directly in
+// $CREDENTIALS_DIRECTORY, which is how systemd >= 254 passes LoadCredential=
+// files to a service.
 // `what` names the file in messages ("key file", "delegation file").
 // The caller wipes `contents`.
 absl::Status ReadPrivateFile(const std::string& path, absl::string_view what,

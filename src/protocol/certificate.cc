@@ -94,9 +94,14 @@ absl::StatusOr<VerifiedCertificate> VerifyCertificate(
 }
 
 bool OnlineIdentity::ValidAt(absl::Time t) const {
-  const int64_t s = absl::ToUnixSeconds(t);
-  return s >= 0 && static_cast<uint64_t>(s) >= window.mint_seconds &&
-         static_cast<uint64_t>(s) <= window.maxt_seconds;
+  // To the microsecond, not the second: Google-Roughtime carries MIDP and
+  // MAXT in microseconds, so a MIDP a fraction of a second after MAXT would
+  // be rejected by its clients (MINT <= MIDP <= MAXT, RFC 10049 §5.2).
+  const int64_t micros = absl::ToUnixMicros(t);
+  if (micros < 0) return false;
+  const uint64_t u = static_cast<uint64_t>(micros);
+  return u >= window.mint_seconds * 1000000u &&
+         u <= window.maxt_seconds * 1000000u;
 }
 
 OnlineIdentity DelegateOnlineKey(const SigningKey& root,

@@ -23,6 +23,7 @@ Batcher::Batcher(const OnlineIdentity* identity, const Clock* clock,
       clock_gate_(options.clock_gate),
       capacity_(BoundedMaxBatch(options.served, options.max_batch)),
       responder_(identity, options.served, capacity_),
+      arrivals_(capacity_),
       responses_(capacity_ * kMaxResponseSize),
       response_sizes_(capacity_, 0),
       versions_(capacity_, Version::kRfc1),
@@ -62,7 +63,8 @@ bool Batcher::Offer(ByteSpan datagram) {
     stats_->Add(stat::kOverflow);
     return false;
   }
-  if (index == 0) first_arrival_ = clock_->Monotonic();
+  arrivals_[index] = clock_->Monotonic();
+  if (index == 0) first_arrival_ = arrivals_[index];
   versions_[index] = request.version;
   request_sizes_[index] = datagram.size();
   stats_->Add(stat::kRequests);
@@ -145,6 +147,12 @@ void Batcher::MaybeGrease(size_t i, MutableByteSpan out) {
 }
 
 void Batcher::Reset() {
+  const size_t n = size();
+  const absl::Time done = n > 0 ? clock_->Monotonic() : absl::Time();
+  for (size_t i = 0; i < n; ++i) {
+    if (response_sizes_[i] == 0) continue;  // not answered
+    stats_->histograms().RecordLatency(done - arrivals_[i]);
+  }
   std::fill(response_sizes_.begin(), response_sizes_.begin() + size(), 0);
   responder_.Reset();
 }

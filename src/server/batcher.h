@@ -83,7 +83,9 @@ class Batcher {
     return ByteSpan(responses_.data() + i * kMaxResponseSize,
                     response_sizes_[i]);
   }
-  // Empties the batch for the next requests.
+  // Empties the batch for the next requests. Called after the responses
+  // were sent, so it records each answered entry's server-side latency
+  // (acceptance to now) in stats->histograms() for /metrics.
   void Reset();
 
   void set_identity(const OnlineIdentity* identity);
@@ -106,6 +108,7 @@ class Batcher {
   size_t capacity_;
   BatchResponder responder_;
   absl::Time first_arrival_;  // monotonic, of entry 0
+  std::vector<absl::Time> arrivals_;  // monotonic, of each entry (latency)
   std::vector<uint8_t> responses_;     // capacity_ * kMaxResponseSize
   std::vector<size_t> response_sizes_;
   std::vector<Version> versions_;  // of each entry, for the counters

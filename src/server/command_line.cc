@@ -1,11 +1,15 @@
 #include "server/command_line.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <set>
 #include <cstdio>
 #include <cstdlib>
 #include "absl/strings/string_view.h"
 
 #include "absl/flags/commandlineflag.h"
+#include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
@@ -13,7 +17,20 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "server/config_env.h"
+#include "server/config_file.h"
+#include "server/config_layers.h"
 #include "server/log.h"
+#include "version/version.h"
+
+ABSL_FLAG(std::string, config, "",
+          "TOML configuration file whose keys are these flags (default: "
+          "$ROUGHTIMED_CONFIG; none). Precedence: file < ROUGHTIMED_* "
+          "environment variables < command line. See docs/OPERATIONS.md.");
+ABSL_FLAG(bool, check_config, false,
+          "Check the whole configuration (file, environment, flags) and that "
+          "the key material loads, print a summary on stdout and exit: 0 when "
+          "valid, 2 otherwise. Binds nothing and creates no key.");
 
 namespace roughtime::server {
 namespace {
@@ -32,22 +49,19 @@ bool IsHelpFlag(absl::string_view name) {
 // The usage message and every roughtimed flag, spelled with dashes, on
 // stdout (absl's own --help exits 1 and shows underscores).
 void PrintHelp() {
-  std::vector<const absl::CommandLineFlag*> flags;
-  for (const auto& [name, flag] : absl::GetAllFlags()) {
-    if (absl::StrContains(flag->Filename(), "src/server/")) {
-      flags.push_back(flag);
-    }
-  }
-  std::sort(flags.begin(), flags.end(), [](const auto* a, const auto* b) {
-    return a->Name() < b->Name();
-  });
   std::string text = absl::StrCat(absl::ProgramUsageMessage(), "\n\nFlags:\n");
-  for (const absl::CommandLineFlag* flag : flags) {
+  for (const absl::CommandLineFlag* flag : AllServerFlags()) {
     absl::StrAppend(&text, "  --",
                     absl::StrReplaceAll(flag->Name(), {{"_", "-"}}),
                     " (default: ", flag->DefaultValue(), ")\n      ",
                     flag->Help(), "\n");
   }
+  absl::StrAppend(
+      &text,
+      "\nEvery flag but --config and --check-config may also be set in the "
+      "TOML file\n(key root-key = \"...\") or as an environment variable "
+      "(ROUGHTIMED_ROOT_KEY=...);\nthe command line overrides the "
+      "environment, which overrides the file.\n");
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
 }
@@ -75,6 +89,10 @@ absl::StatusOr<NormalizedArgs> NormalizeArgs(int argc, char** argv) {
         absl::StrReplaceAll(arg.substr(0, eq), {{"-", "_"}});
     if (IsHelpFlag(name)) {
       PrintHelp();
+      std::exit(0);
+    }
+    if (name == "version") {  // packaging (issue #12): one line, exit 0
+      std::printf("roughtimed %s\n", ROUGHTIME_VERSION);
       std::exit(0);
     }
     if (IsAbslBuiltin(name)) {
@@ -123,29 +141,64 @@ absl::StatusOr<NormalizedArgs> NormalizeArgs(int argc, char** argv) {
   return out;
 }
 
-ServerConfig ParseCommandLineOrExit(int argc, char** argv) {
+absl::StatusOr<ParsedConfiguration> ParseConfiguration(
+    int argc, char** argv, const char* const* envp) {
   absl::StatusOr<NormalizedArgs> normalized = NormalizeArgs(argc, argv);
-  if (!normalized.ok()) {
-    Log(normalized.status().message());
-    std::exit(2);
+  if (!normalized.ok()) return normalized.status();
+  absl::StatusOr<EnvironmentLayer> environment = ParseEnvironment(envp);
+  if (!environment.ok()) return environment.status();
+
+  ParsedConfiguration parsed;
+  parsed.config_file = absl::GetFlag(FLAGS_config);
+  if (parsed.config_file.empty() && environment->config_file.has_value()) {
+    parsed.config_file = *environment->config_file;
+  }
+  // Layers from the bottom up; NormalizeArgs already set the command-line
+  // flags, so absl parses them again after the file and the environment.
+  std::vector<std::string> listen_values;
+  if (!parsed.config_file.empty()) {
+    absl::StatusOr<std::vector<FlagSetting>> file =
+        ReadConfigFile(parsed.config_file);
+    if (!file.ok()) return file.status();
+    if (absl::Status s = ApplyLayer(*file, &listen_values); !s.ok()) return s;
+  }
+  if (absl::Status s = ApplyLayer(environment->settings, &listen_values);
+      !s.ok()) {
+    return s;
   }
   std::vector<char*> args;
-  for (std::string& a : normalized->args) args.push_back(a.data());
+  std::set<std::string> named;
+  for (std::string& a : normalized->args) {
+    args.push_back(a.data());
+    if (absl::StartsWith(a, "--")) named.insert(a.substr(2, a.find('=') - 2));
+  }
   args.push_back(nullptr);
   const std::vector<char*> rest = absl::ParseCommandLine(
       static_cast<int>(args.size() - 1), args.data());
   if (rest.size() > 1) {
-    Log(absl::StrCat("unexpected argument '", rest[1],
+    return absl::InvalidArgumentError(
+        absl::StrCat("unexpected argument '", rest[1],
                      "' (roughtimed takes only flags; see --help)"));
+  }
+  ResetOtherKeySources(named);
+  if (!normalized->listen_values.empty()) {
+    listen_values = normalized->listen_values;
+  }
+  absl::StatusOr<ServerConfig> config = ConfigFromFlags(listen_values);
+  if (!config.ok()) return config.status();
+  parsed.config = *std::move(config);
+  parsed.check_config = absl::GetFlag(FLAGS_check_config);
+  return parsed;
+}
+
+ParsedConfiguration ParseCommandLineOrExit(int argc, char** argv) {
+  absl::StatusOr<ParsedConfiguration> parsed =
+      ParseConfiguration(argc, argv, environ);
+  if (!parsed.ok()) {
+    Log(parsed.status().message());
     std::exit(2);
   }
-  absl::StatusOr<ServerConfig> config =
-      ConfigFromFlags(normalized->listen_values);
-  if (!config.ok()) {
-    Log(config.status().message());
-    std::exit(2);
-  }
-  return *std::move(config);
+  return *std::move(parsed);
 }
 
 }  // namespace roughtime::server

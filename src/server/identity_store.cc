@@ -5,11 +5,7 @@
 namespace roughtime::server {
 
 bool ServableAt(const OnlineIdentity& identity, absl::Time now) {
-  const int64_t micros = absl::ToUnixMicros(now);
-  if (micros < 0) return false;
-  const uint64_t u = static_cast<uint64_t>(micros);
-  return u >= identity.window.mint_seconds * 1000000u &&
-         u <= identity.window.maxt_seconds * 1000000u;
+  return identity.ValidAt(now);
 }
 
 IdentityStore::IdentityStore(std::shared_ptr<const OnlineIdentity> first,

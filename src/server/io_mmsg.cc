@@ -12,6 +12,9 @@
 #include "server/datagram_io.h"
 
 namespace roughtime::server {
+
+void PauseAfterReceiveError();  // io_plain.cc
+
 namespace {
 
 class MmsgIo final : public DatagramIo {
@@ -47,6 +50,7 @@ class MmsgIo final : public DatagramIo {
     if (n < 0) {
       if (errno != EAGAIN && errno != EWOULDBLOCK) {
         stats->Add(stat::kRecvErrors);
+        PauseAfterReceiveError();  // no busy loop on a lasting error
       }
       return 0;
     }

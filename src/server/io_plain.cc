@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <cstring>
 
@@ -12,6 +13,17 @@
 namespace roughtime::server {
 
 std::unique_ptr<DatagramIo> MakeMmsgIo(size_t max_batch);  // io_mmsg.cc
+
+// A receive call that fails with anything but EAGAIN leaves the datagram
+// queued, so the worker's next poll() reports the socket readable at once;
+// if the error persists (ENOMEM under memory pressure, say) the worker
+// would spin on poll + recv at 100% CPU. A 1 ms pause bounds that to about
+// a thousand failing calls a second (tests/faults/socket_fault_test.cc)
+// and costs a one-off error only a millisecond.
+void PauseAfterReceiveError() {
+  const timespec pause{0, 1'000'000};
+  nanosleep(&pause, nullptr);
+}
 
 namespace {
 
@@ -38,6 +50,7 @@ class PlainIo final : public DatagramIo {
       if (n < 0) {
         if (errno != EAGAIN && errno != EWOULDBLOCK) {
           stats->Add(stat::kRecvErrors);
+          PauseAfterReceiveError();
         }
         return i;
       }

@@ -1,5 +1,8 @@
 #include "server/key_keeper.h"
 
+#include <errno.h>
+#include <unistd.h>
+
 #include <memory>
 #include <utility>
 
@@ -7,6 +10,7 @@
 #include "roughtime/bytes.h"
 #include "roughtime/crypto.h"
 #include "server/log.h"
+#include "server/reload.h"
 
 namespace roughtime::server {
 namespace {
@@ -32,6 +36,11 @@ KeyKeeper::KeyKeeper(const ServerConfig& config, ServingIdentity serving,
       store_(std::make_shared<const OnlineIdentity>(
                  std::move(serving.identity)),
              now) {
+  ScheduleFor(window_);
+}
+
+void KeyKeeper::ScheduleFor(const DelegationWindow& window) {
+  window_ = window;
   if (root_.has_value()) {
     next_rotation_ = NextRotationTime(window_, config_.rotation.rotate_before);
   } else {
@@ -59,8 +68,9 @@ absl::Time KeyKeeper::Tick(absl::Time now) {
                        " (Unix seconds, in ",
                        absl::FormatDuration(absl::Trunc(
                            Maxt(window_) - now, absl::Seconds(1))),
-                       "); make a new one with roughtime-keygen delegate and "
-                       "restart, or the server stops answering then"));
+                       "); put a new one from roughtime-keygen delegate in "
+                       "its place and send SIGHUP (or restart), or the "
+                       "server stops answering then"));
       break;
     case ExpiryWatch::Event::kExpired:
       Log(absl::StrCat("ERROR: delegation ", config_.key_path,
@@ -83,6 +93,60 @@ void KeyKeeper::Rotate(absl::Time now) {
                    absl::FormatDuration(config_.rotation.rotate_before / 2)));
   store_.Publish(std::move(next), now);
   next_rotation_ = NextRotationTime(window_, config_.rotation.rotate_before);
+}
+
+void KeyKeeper::Reload(absl::Time now) {
+  const std::shared_ptr<const OnlineIdentity> current =
+      store_.Latest().identity;
+  absl::StatusOr<ReloadedKeys> keys =
+      ReadReplacementKeys(config_, served_, *current, now);
+  if (!keys.ok()) {
+    stats_.Add(stat::kReloadFailures);
+    std::string hint;
+    if (!config_.privileges.user.empty() &&
+        access(config_.key_path.c_str(), R_OK) != 0 && errno == EACCES) {
+      // After --user the files are read as that user, not as root.
+      hint = absl::StrCat(" (roughtimed dropped root and runs as user ",
+                          config_.privileges.user,
+                          ": the file must be owned by and readable for that "
+                          "user, mode 0600)");
+    }
+    Log(absl::StrCat("ERROR: reload on SIGHUP failed: ", keys.status().message(),
+                     hint, "; still serving online key ",
+                     DescribeIdentity(*current)));
+    return;
+  }
+  stats_.Add(stat::kReloads);
+  if (!keys->identity.has_value()) {
+    Log(absl::StrCat("reloaded on SIGHUP: ", KeySourceName(config_),
+                     " unchanged; still serving online key ",
+                     DescribeIdentity(*current)));
+    return;
+  }
+  const PublicKey& new_root = keys->identity->root_public_key;
+  if (new_root != current->root_public_key) {
+    // Accepted: the operator put this key there and a restart would load
+    // it too. But every client pinning the old root now rejects our
+    // answers, so say so as loudly as the expiry.
+    Log(absl::StrCat("WARNING: ROOT KEY CHANGED on reload: root public key ",
+                     Base64Encode(new_root), " replaces ",
+                     Base64Encode(current->root_public_key),
+                     "; clients that pin the old root reject every answer "
+                     "until they are given the new one"));
+  }
+  if (keys->root.has_value()) root_ = std::move(keys->root);
+  auto next = std::make_shared<const OnlineIdentity>(*std::move(keys->identity));
+  const std::string described = DescribeIdentity(*next);
+  ScheduleFor(next->window);
+  // Published as if `rotate_before` ago: longer than any worker's jitter
+  // (at most half of it), so each thread switches at its next batch. Until
+  // then it signs with the old identity, still valid, so nothing is lost.
+  // Logged after publishing: a request sent once the line is out gets the
+  // new key.
+  store_.Publish(std::move(next), now - config_.rotation.rotate_before);
+  Log(absl::StrCat("reloaded on SIGHUP: ", KeySourceName(config_),
+                   ": new online key ", described,
+                   "; every thread switches at its next batch"));
 }
 
 std::string KeyKeeper::Health(absl::Time now) const {

@@ -4,7 +4,11 @@
 //    workers (identity_store.h), logging the new public key and window;
 //  * offline delegation (--delegation): warn ahead of MAXT, then say loudly
 //    that signing stopped once MAXT has passed (the batchers refuse to sign
-//    with an identity that does not cover MIDP; counted as "expired").
+//    with an identity that does not cover MIDP; counted as "expired");
+//  * SIGHUP: read the key source again (reload.h) and publish what changed
+//    like a rotation, except that every thread switches at its next batch
+//    (the operator asked for the new key now). A failed reload logs one
+//    line and keeps the old identity; both outcomes are counted.
 #ifndef ROUGHTIME_SERVER_KEY_KEEPER_H_
 #define ROUGHTIME_SERVER_KEY_KEEPER_H_
 
@@ -16,6 +20,7 @@
 #include "server/identity_store.h"
 #include "server/rotation.h"
 #include "server/server_config.h"
+#include "server/stats.h"
 
 namespace roughtime::server {
 
@@ -35,8 +40,16 @@ class KeyKeeper {
   // "ok", "expiring" (inside the warning period) or "expired".
   std::string Health(absl::Time now) const;
 
+  // SIGHUP: re-reads the key files (logs one line, or two when the root key
+  // changed). Call Tick afterwards: the schedule may have moved.
+  void Reload(absl::Time now);
+  // The reload counters (stat::kReloads, stat::kReloadFailures); the main
+  // thread is their only writer.
+  const WorkerStats& stats() const { return stats_; }
+
  private:
   void Rotate(absl::Time now);
+  void ScheduleFor(const DelegationWindow& window);
 
   ServerConfig config_;
   VersionSet served_;
@@ -45,6 +58,7 @@ class KeyKeeper {
   IdentityStore store_;
   absl::Time next_rotation_ = absl::InfiniteFuture();
   std::optional<ExpiryWatch> expiry_;
+  WorkerStats stats_;
 };
 
 // "<public key> valid from MINT to MAXT (Unix seconds)" for the log.

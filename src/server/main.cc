@@ -1,6 +1,7 @@
 // roughtimed: the Roughtime UDP server (RFC 10049 and the deployed drafts).
 // Composition root only: flags -> configuration -> RunServer.
 #include "absl/flags/usage.h"
+#include "server/check_config.h"
 #include "server/command_line.h"
 #include "server/server.h"
 
@@ -13,9 +14,16 @@ int main(int argc, char** argv) {
       "  roughtimed --root-key FILE [flags]      delegate an online key at "
       "start\n"
       "  roughtimed --delegation FILE [flags]    root key kept offline\n"
+      "  roughtimed --version                    print the version and exit\n"
+      "  roughtimed --config FILE [flags]        settings from a TOML file\n"
+      "  roughtimed --check-config [flags]       validate, print a summary\n"
       "Flags may be written --with-dashes or --with_underscores. "
       "See docs/OPERATIONS.md.");
-  const roughtime::server::ServerConfig config =
+  const roughtime::server::ParsedConfiguration parsed =
       roughtime::server::ParseCommandLineOrExit(argc, argv);
-  return roughtime::server::RunServer(config, argv[0]);
+  if (parsed.check_config) {
+    return roughtime::server::RunCheckConfig(parsed.config,
+                                             parsed.config_file);
+  }
+  return roughtime::server::RunServer(parsed.config, argv[0]);
 }

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,9 +28,12 @@
 #include "server/listeners.h"
 #include "server/kernel_programs.h"
 #include "server/log.h"
+#include "server/metrics_service.h"
+#include "server/privileges.h"
 #include "server/reuseport_steering.h"
 #include "server/stats.h"
 #include "server/worker.h"
+#include "server/rate_limiter.h"
 
 namespace roughtime::server {
 namespace {
@@ -45,16 +49,18 @@ std::string VersionList(VersionSet served) {
 }
 
 StatsSnapshot SumStats(const std::vector<std::unique_ptr<Worker>>& workers,
-                       const TcpServer* tcp) {
+                       const TcpServer* tcp, const KeyKeeper& keys) {
   StatsSnapshot total{};
   for (const auto& w : workers) Accumulate(total, w->stats().Snapshot());
   if (tcp != nullptr) Accumulate(total, tcp->stats().Snapshot());
+  Accumulate(total, keys.stats().Snapshot());  // reloads
   return total;
 }
 
 // Waits for SIGTERM/SIGINT (blocked in every thread, so only this wait sees
 // them), printing the summary every `interval` and letting `keys` rotate
-// or warn when due. Returns the signal.
+// or warn when due; SIGHUP reloads the keys and the wait goes on. Returns
+// the stop signal.
 int WaitForStopSignal(const sigset_t& signals, absl::Duration interval,
                       absl::Time start,
                       const std::vector<std::unique_ptr<Worker>>& workers,
@@ -73,25 +79,43 @@ int WaitForStopSignal(const sigset_t& signals, absl::Duration interval,
     if (wait < absl::ZeroDuration()) wait = absl::ZeroDuration();
     const timespec ts = absl::ToTimespec(wait);
     const int sig = sigtimedwait(&signals, nullptr, &ts);
+    if (sig == SIGHUP) {
+      keys->Reload(absl::Now());
+      next_key_event = keys->Tick(absl::Now());
+      continue;
+    }
     if (sig > 0) return sig;
     if (sig < 0 && errno != EAGAIN && errno != EINTR) return SIGTERM;
     if (periodic && absl::Now() >= next_report) {
-      Log(FormatStatsLine(SumStats(workers, tcp), "interval",
+      Log(FormatStatsLine(SumStats(workers, tcp, *keys), "interval",
                           absl::Now() - start, workers.size()));
       next_report += interval;
     }
   }
 }
 
+// --user/--group looked up and checked before anything is bound, so an
+// unknown user or a missing privilege is the only line printed.
+absl::StatusOr<std::optional<TargetIds>> RunAsTarget(
+    const ServerConfig& config) {
+  if (config.privileges.user.empty()) return std::optional<TargetIds>();
+  absl::StatusOr<TargetIds> target = ResolveTargetIds(config.privileges);
+  if (!target.ok()) return target.status();
+  if (absl::Status s = CheckCanBecome(*target); !s.ok()) return s;
+  return std::optional<TargetIds>(*std::move(target));
+}
+
 }  // namespace
 
 int RunServer(const ServerConfig& config, absl::string_view argv0) {
-  // Block the stop signals before any thread exists, so every thread
-  // inherits the mask and only the sigtimedwait below receives them.
+  // Block the stop signals and SIGHUP (reload) before any thread exists,
+  // so every thread inherits the mask and only the sigtimedwait below
+  // receives them.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   const SystemClock clock;
@@ -104,6 +128,11 @@ int RunServer(const ServerConfig& config, absl::string_view argv0) {
   }
   BatcherOptions batcher_options = config.batcher;
   batcher_options.served = serving->served;
+  absl::StatusOr<std::optional<TargetIds>> run_as = RunAsTarget(config);
+  if (!run_as.ok()) {
+    Log(absl::StrCat("error: ", run_as.status().message()));
+    return 1;
+  }
 
   // With port 0 the kernel picks a free UDP port; the same number may be
   // taken on TCP, so pick again (a few times) rather than fail to start.
@@ -147,6 +176,12 @@ int RunServer(const ServerConfig& config, absl::string_view argv0) {
     Log(absl::StrCat("listening on udp ", bound.ToString()));
     if (!tcp_fds.empty()) Log(absl::StrCat("listening on tcp ", bound.ToString()));
   }
+  // --metrics-listen: bound now (before the privilege drop), served below.
+  absl::StatusOr<std::unique_ptr<MetricsEndpoint>> metrics = BindMetrics(config);
+  if (!metrics.ok()) {
+    Log(absl::StrCat("error: ", metrics.status().message()));
+    return 1;
+  }
 
   const PublicKey root_public_key = serving->identity.root_public_key;
   if (config.key_source == KeySource::kDev) {
@@ -159,6 +194,15 @@ int RunServer(const ServerConfig& config, absl::string_view argv0) {
                        root_public_key, command)) {
       Log(line);
     }
+  }
+
+  // Sockets bound and keys read: no more need for root (privileges.h).
+  if (run_as->has_value()) {
+    if (absl::Status s = DropPrivileges(**run_as); !s.ok()) {
+      Log(absl::StrCat("error: cannot drop privileges: ", s.message()));
+      return 1;
+    }
+    Log(DescribeRunningAs(**run_as));
   }
 
   // The kernel clock's state decides the radius and whether to sign; the
@@ -190,6 +234,17 @@ int RunServer(const ServerConfig& config, absl::string_view argv0) {
                                       keys.store(), keys.RandomJitter(),
                                       &clock, batcher_options, stop_fd, &stop);
   }
+  // Per-source limits (rate_limiter.h): one table for UDP and TCP.
+  std::unique_ptr<RateLimiter> rate_limiter;
+  if (config.rate_limit.enabled()) {
+    rate_limiter = std::make_unique<RateLimiter>(config.rate_limit);
+  }
+  for (auto& w : workers) w->set_rate_limiter(rate_limiter.get());
+  if (tcp != nullptr) {
+    tcp->set_rate_limit(rate_limiter.get(),
+                        config.rate_limit.tcp_connections_per_source);
+  }
+  Log(RateLimitSummary(config.rate_limit));
   Log(absl::StrCat(
       "serving versions ", VersionList(batcher_options.served), " with ",
       workers.size(), " workers, io ", IoModeName(config.io_mode),
@@ -198,7 +253,7 @@ int RunServer(const ServerConfig& config, absl::string_view argv0) {
       tcp != nullptr ? "on" : "off", "; root public key ",
       Base64Encode(root_public_key), ", online key ", identity_text,
       config.key_source == KeySource::kDelegation
-          ? "; offline delegation: restart with a new one before then"
+          ? "; offline delegation: replace it and send SIGHUP before then"
           : absl::StrCat("; rotated every ",
                          absl::FormatDuration(config.rotation.lifetime -
                                               config.rotation.rotate_before))));
@@ -219,10 +274,13 @@ int RunServer(const ServerConfig& config, absl::string_view argv0) {
     });
   }
   if (tcp != nullptr) threads.emplace_back([&tcp] { tcp->Run(); });
+  ServeMetrics(metrics->get(), config, workers, tcp.get(), keys, clock_gate,
+               batcher_options.served, start);
 
   const int sig = WaitForStopSignal(signals, config.stats_interval, start,
                                     workers, tcp.get(), &keys,
                                     &clock_watch);
+  if (*metrics != nullptr) (*metrics)->Stop();  // before what it reads goes
   Log(absl::StrCat("stopping on ", sig == SIGINT ? "SIGINT" : "SIGTERM",
                    " after answering the current batches"));
   stop.store(true);
@@ -231,7 +289,7 @@ int RunServer(const ServerConfig& config, absl::string_view argv0) {
   for (std::thread& t : threads) t.join();
   close(stop_fd);
 
-  Log(FormatStatsLine(SumStats(workers, tcp.get()), "exit",
+  Log(FormatStatsLine(SumStats(workers, tcp.get(), keys), "exit",
                       absl::Now() - start, workers.size()));
   if (config.pin_workers) {
     // Per pinned worker, so an operator sees that steering spreads the load.

@@ -12,6 +12,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "roughtime/version.h"
+#include "server/rate_limit_flags.h"
+#include "server/metrics_flags.h"
 
 ABSL_FLAG(bool, dev, false,
           "Development mode (also the default when neither --root-key nor "
@@ -281,6 +283,16 @@ absl::StatusOr<ServerConfig> ConfigFromFlags(
     return absl::InvalidArgumentError(
         "--delegation-warn-interval must be at least 1s");
   }
+  absl::StatusOr<PrivilegeOptions> privileges = PrivilegeOptionsFromFlags();
+  if (!privileges.ok()) return privileges.status();
+  config.privileges = *std::move(privileges);
+  absl::StatusOr<RateLimitOptions> rate_limit = RateLimitOptionsFromFlags();
+  if (!rate_limit.ok()) return rate_limit.status();
+  config.rate_limit = *rate_limit;
+  absl::StatusOr<std::optional<SocketAddress>> metrics =
+      MetricsListenFromFlags();
+  if (!metrics.ok()) return metrics.status();
+  config.metrics_listen = *metrics;
   return config;
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,8 @@
 #include "server/batcher.h"
 #include "server/clock_policy.h"
 #include "server/datagram_io.h"
+#include "server/privileges.h"
+#include "server/rate_limiter.h"
 #include "server/rotation.h"
 #include "server/socket_address.h"
 #include "server/udp_socket.h"
@@ -55,6 +58,10 @@ struct ServerConfig {
   // --delegation: warn this long before MAXT, then again every interval.
   absl::Duration delegation_warn_before = absl::Hours(24 * 7);
   absl::Duration delegation_warn_interval = absl::Hours(24);
+  PrivilegeOptions privileges;  // --user, --group (privileges.h)
+  RateLimitOptions rate_limit;  // --rate-limit... (rate_limiter.h)
+  // --metrics-listen (metrics_service.h); nullopt: no /metrics, /healthz.
+  std::optional<SocketAddress> metrics_listen;
 };
 
 // Builds the configuration from the parsed absl flags. `listen_values` are

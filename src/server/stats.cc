@@ -21,7 +21,7 @@ constexpr const char* kFlushNames[static_cast<size_t>(FlushReason::kCount)] =
 constexpr const char* kTailNames[stat::kCount - stat::kTcpBase] = {
     "tcp_accepted", "tcp_refused", "tcp_garbage", "tcp_oversize",
     "tcp_idle", "tcp_closed", "rotations", "greased", "greased_valid",
-    "unsynced"};
+    "unsynced", "reloads", "reload_failures"};
 
 // Versions by their wire number, as operators see them in packet captures.
 std::string VersionKey(Version v) {
@@ -43,6 +43,7 @@ void WorkerStats::RecordBatch(size_t size, size_t signatures) {
   Add(stat::kBatches);
   Add(stat::kSignatures, signatures);
   Add(stat::kBatchHistBase + BatchBucket(size));
+  histograms_.AddBatchSize(size);
   std::atomic<uint64_t>& max = counters_[stat::kMaxBatch];
   if (size > max.load(std::memory_order_relaxed)) {
     max.store(size, std::memory_order_relaxed);

@@ -14,6 +14,7 @@
 
 #include "absl/time/time.h"
 #include "roughtime/request.h"
+#include "server/metrics_histograms.h"
 #include "roughtime/version.h"
 
 namespace roughtime::server {
@@ -63,7 +64,10 @@ inline constexpr size_t kRotations = kTcpBase + 6;     // identity switches
 inline constexpr size_t kGreased = kTcpBase + 7;       // made invalid (grease.h)
 inline constexpr size_t kGreasedValid = kTcpBase + 8;  // undefined tag added
 inline constexpr size_t kUnsynced = kTcpBase + 9;     // refused: clock unsync
-inline constexpr size_t kCount = kTcpBase + 10;
+// SIGHUP key reloads (key_keeper.h; counted by the main thread).
+inline constexpr size_t kReloads = kTcpBase + 10;        // succeeded
+inline constexpr size_t kReloadFailures = kTcpBase + 11; // old key kept
+inline constexpr size_t kCount = kTcpBase + 12;
 }  // namespace stat
 
 using StatsSnapshot = std::array<uint64_t, stat::kCount>;
@@ -91,8 +95,13 @@ class alignas(64) WorkerStats {
   }
   StatsSnapshot Snapshot() const;
 
+  // Latency and batch-size sums for /metrics (metrics_histograms.h).
+  ServiceHistograms& histograms() { return histograms_; }
+  const ServiceHistograms& histograms() const { return histograms_; }
+
  private:
   std::array<std::atomic<uint64_t>, stat::kCount> counters_{};
+  ServiceHistograms histograms_;
 };
 
 // Adds `b` into `a` (kMaxBatch takes the maximum).

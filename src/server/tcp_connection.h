@@ -10,6 +10,7 @@
 
 #include "absl/time/time.h"
 #include "roughtime/bytes.h"
+#include "server/rate_limiter.h"
 #include "server/socket_address.h"
 
 namespace roughtime::server {
@@ -48,6 +49,11 @@ class TcpConnection {
 
   // The events the TCP loop registered for this descriptor.
   uint32_t epoll_events = 0;
+  // Who connected (rate limits, rate_limiter.h), and when the first byte of
+  // the packet not yet complete arrived (InfiniteFuture: none pending), so a
+  // peer trickling bytes cannot keep a connection open forever.
+  SourceId source;
+  absl::Time frame_started = absl::InfiniteFuture();
 
  private:
   int fd_;

@@ -96,8 +96,10 @@ void TcpServer::Run() {
 
 void TcpServer::Accept(int listen_fd) {
   for (int i = 0; i < kAcceptsPerRound; ++i) {
-    const int fd = accept4(listen_fd, nullptr, nullptr,
-                           SOCK_NONBLOCK | SOCK_CLOEXEC);
+    sockaddr_storage peer{};
+    socklen_t peer_size = sizeof(peer);
+    const int fd = accept4(listen_fd, reinterpret_cast<sockaddr*>(&peer),
+                           &peer_size, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
         stats_.Add(stat::kRecvErrors);
@@ -109,8 +111,19 @@ void TcpServer::Accept(int listen_fd) {
       stats_.Add(stat::kTcpRefused);
       continue;
     }
+    const SourceId source = SourceOf(peer, peer_size);
+    if (max_connections_per_source_ > 0) {
+      uint32_t& open = connections_per_source_[source];
+      if (open >= max_connections_per_source_) {
+        close(fd);
+        stats_.Add(stat::kTcpRefused);
+        continue;
+      }
+      ++open;
+    }
     const uint64_t id = next_id_++;
     auto connection = std::make_unique<TcpConnection>(fd, clock_->Monotonic());
+    connection->source = source;
     Watch(id, *connection);
     connections_.emplace(id, std::move(connection));
     stats_.Add(stat::kTcpAccepted);
@@ -143,6 +156,9 @@ void TcpServer::Serve(uint64_t id, uint32_t events) {
 }
 
 void TcpServer::TakeFrames(uint64_t id, TcpConnection& connection) {
+  const uint64_t now_us =
+      rate_limiter_ != nullptr ? RateLimiter::NowMicros() : 0;
+  bool took_frame = false;
   while (true) {
     const FrameResult frame = NextFrame(connection.unread(), kMaxRequestSize);
     if (frame.status == FrameStatus::kNeedMore) break;
@@ -156,6 +172,14 @@ void TcpServer::TakeFrames(uint64_t id, TcpConnection& connection) {
     }
     // The batch keeps pointers into its packets until it is flushed, so
     // each packet is copied out of the connection's buffer (which moves).
+    took_frame = true;
+    if (rate_limiter_ != nullptr &&
+        !rate_limiter_->Allow(connection.source, now_us)) {
+      stats_.Add(stat::kReceived);
+      stats_.CountDrop(DropReason::kRateLimited);
+      connection.Consume(frame.size);
+      continue;
+    }
     const size_t slot = batcher_.size();
     std::memcpy(packets_[slot].data(), connection.unread().data(), frame.size);
     connection.Consume(frame.size);
@@ -167,6 +191,14 @@ void TcpServer::TakeFrames(uint64_t id, TcpConnection& connection) {
         if (!connections_.contains(id)) return;
       }
     }
+  }
+  // A packet must be complete within the idle timeout of its first byte
+  // (CloseIdle), however slowly its bytes trickle in.
+  if (connection.unread().empty()) {
+    connection.frame_started = absl::InfiniteFuture();
+  } else if (took_frame ||
+             connection.frame_started == absl::InfiniteFuture()) {
+    connection.frame_started = clock_->Monotonic();
   }
   Watch(id, connection);
 }
@@ -195,6 +227,12 @@ void TcpServer::Close(uint64_t id, size_t counter) {
   auto it = connections_.find(id);
   if (it == connections_.end()) return;
   epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, it->second->fd(), nullptr);
+  if (max_connections_per_source_ > 0) {
+    auto open = connections_per_source_.find(it->second->source);
+    if (open != connections_per_source_.end() && --open->second == 0) {
+      connections_per_source_.erase(open);
+    }
+  }
   stats_.Add(counter);
   connections_.erase(it);  // closes the descriptor
 }
@@ -204,7 +242,8 @@ void TcpServer::CloseIdle() {
   last_idle_check_ = now;
   std::vector<uint64_t> idle;
   for (const auto& [id, connection] : connections_) {
-    if (now - connection->last_active() >= options_.idle_timeout) {
+    if (now - connection->last_active() >= options_.idle_timeout ||
+        now - connection->frame_started >= options_.idle_timeout) {
       idle.push_back(id);
     }
   }

@@ -23,6 +23,7 @@
 #include "server/batcher.h"
 #include "server/clock.h"
 #include "server/identity_store.h"
+#include "server/rate_limiter.h"
 #include "server/server_config.h"
 #include "server/stats.h"
 #include "server/tcp_connection.h"
@@ -45,6 +46,15 @@ class TcpServer {
   // Serves until stopped; the batch in progress is answered first.
   void Run();
   const WorkerStats& stats() const { return stats_; }
+  // Per-source limits (rate_limiter.h): `limiter` (shared with the UDP
+  // workers, may be null) drops packets over the source's rate; more than
+  // `max_connections_per_source` (0: no cap) open connections from one
+  // source are refused. Call before Run().
+  void set_rate_limit(RateLimiter* limiter,
+                      uint32_t max_connections_per_source) {
+    rate_limiter_ = limiter;
+    max_connections_per_source_ = max_connections_per_source;
+  }
 
  private:
   void Accept(int listen_fd);
@@ -71,6 +81,10 @@ class TcpServer {
   std::vector<std::array<uint8_t, kMaxRequestSize>> packets_;
   std::vector<uint64_t> packet_connection_;
   absl::Time last_idle_check_;
+  RateLimiter* rate_limiter_ = nullptr;
+  uint32_t max_connections_per_source_ = 0;
+  // Open connections per source, when capped (bounded by max_connections).
+  absl::flat_hash_map<SourceId, uint32_t> connections_per_source_;
 };
 
 }  // namespace roughtime::server

@@ -79,12 +79,17 @@ absl::StatusOr<UdpSocket> OpenUdpSocket(const SocketAddress& address,
                             address.is_wildcard() ? 0 : 1, "IPV6_V6ONLY",
                             address);
     if (!s.ok()) return s;
-    s = SetInt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO",
-               address);
-    if (!s.ok()) return s;
-  } else {
-    absl::Status s = SetInt(fd, IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO",
-                            address);
+  }
+  // Only a wildcard socket needs to learn each request's destination to
+  // answer from it (multi-homed hosts); a socket bound to one address
+  // answers from that address anyway, and skipping the control messages
+  // saves the kernel a route check per reply on the hot path.
+  if (address.is_wildcard()) {
+    absl::Status s =
+        family == AF_INET6
+            ? SetInt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1,
+                     "IPV6_RECVPKTINFO", address)
+            : SetInt(fd, IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO", address);
     if (!s.ok()) return s;
   }
   if (bind(fd, address.sockaddr_ptr(), address.size()) != 0) {

@@ -106,9 +106,19 @@ void Worker::ReadAll() {
 }
 
 void Worker::OfferReceived(size_t first, size_t n, uint32_t socket_index) {
+  // One clock read per receive call, not per datagram (rate_limiter.h).
+  const uint64_t now_us =
+      rate_limiter_ != nullptr && n > 0 ? RateLimiter::NowMicros() : 0;
   for (size_t j = first; j < first + n; ++j) {
     RequestSlot* slot = order_[j];
     slot->socket_index = socket_index;
+    if (rate_limiter_ != nullptr &&
+        !rate_limiter_->Allow(SourceOf(slot->peer, slot->peer_size),
+                              now_us)) {
+      stats_.Add(stat::kReceived);
+      stats_.CountDrop(DropReason::kRateLimited);
+      continue;
+    }
     if (!batcher_.Offer(slot->bytes())) continue;
     // Keep the batch contiguous at the front: the accepted slot takes the
     // place of the first free (dropped or already answered) one.

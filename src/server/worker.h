@@ -15,6 +15,7 @@
 #include "server/clock.h"
 #include "server/datagram_io.h"
 #include "server/identity_store.h"
+#include "server/rate_limiter.h"
 #include "server/stats.h"
 #include "server/udp_socket.h"
 
@@ -43,6 +44,9 @@ class Worker {
 
   const WorkerStats& stats() const { return stats_; }
   size_t max_batch() const { return batcher_.capacity(); }
+  // Drops datagrams over their source's rate (shared by every worker and
+  // the TCP thread; must outlive the worker). Null: no limit.
+  void set_rate_limiter(RateLimiter* limiter) { rate_limiter_ = limiter; }
 
  private:
   // Reads every readable socket until all are drained (or the batch policy
@@ -69,6 +73,7 @@ class Worker {
   std::vector<ByteSpan> send_responses_;
   // Sockets that may still have datagrams waiting.
   std::vector<uint8_t> pending_;
+  RateLimiter* rate_limiter_ = nullptr;
 };
 
 }  // namespace roughtime::server

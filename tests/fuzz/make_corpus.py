@@ -119,6 +119,17 @@ def main():
         "request": b64(synth["single"]["request"]),
         "response": b64(synth["single"]["response"])}]}).encode())
 
+    # --- roughtimed configuration files: the example and the test configs ---
+    root = os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))))
+    config_files = [os.path.join(root, "dist", "roughtimed.toml")]
+    seed_dir = os.path.join(root, "tests", "fuzz", "config_seeds")
+    config_files += [os.path.join(seed_dir, f)
+                     for f in sorted(os.listdir(seed_dir))]
+    for path in config_files:
+        with open(path, "rb") as fh:
+            add("config_fuzzer", os.path.basename(path), fh.read())
+
     for target, files in seeds.items():
         d = os.path.join(out, target)
         os.makedirs(d, exist_ok=True)

@@ -212,6 +212,28 @@ TEST(SeedFileTest, RefusesGroupOrWorldAccessNamingModeAndFix) {
   EXPECT_TRUE(ReadSeedFile(dir.Join("ro.key")).ok());
 }
 
+// systemd >= 254 hands LoadCredential= files to the service root-owned and
+// 0440 in $CREDENTIALS_DIRECTORY; that shape is accepted there and only
+// there, and never with write or other bits.
+TEST(SeedFileTest, AcceptsReadOnlyRootCredentialsOnlyInTheCredentialsDir) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to own the file as root";
+  TempDir credentials;
+  TempDir elsewhere;
+  const std::string hex = HexEncode(RandomSeed());
+  WriteFileWithMode(credentials.Join("root.key"), hex, 0440);
+  WriteFileWithMode(elsewhere.Join("root.key"), hex, 0440);
+  WriteFileWithMode(credentials.Join("writable.key"), hex, 0460);
+  WriteFileWithMode(credentials.Join("world.key"), hex, 0444);
+  ASSERT_EQ(setenv("CREDENTIALS_DIRECTORY", credentials.path().c_str(), 1),
+            0);
+  EXPECT_TRUE(ReadSeedFile(credentials.Join("root.key")).ok());
+  EXPECT_FALSE(ReadSeedFile(elsewhere.Join("root.key")).ok());
+  EXPECT_FALSE(ReadSeedFile(credentials.Join("writable.key")).ok());
+  EXPECT_FALSE(ReadSeedFile(credentials.Join("world.key")).ok());
+  unsetenv("CREDENTIALS_DIRECTORY");
+  EXPECT_FALSE(ReadSeedFile(credentials.Join("root.key")).ok());
+}
+
 TEST(SeedFileTest, RefusesSymlinksEvenToGoodFiles) {
   TempDir dir;
   WriteFileWithMode(dir.Join("real.key"), HexEncode(RandomSeed()), 0600);

@@ -238,5 +238,20 @@ TEST_F(RoundTripTest, ServesOnlyConfiguredVersionsAndNeedsTheirCertificates) {
   EXPECT_FALSE(responder.Sign(absl::FromUnixSeconds(now_s_), absl::Seconds(3)).ok());
 }
 
+// The window bounds MIDP to the microsecond (Google-Roughtime's MIDP and
+// MAXT are microseconds): half a second past MAXT is outside it.
+TEST_F(RoundTripTest, DelegationWindowIsCheckedToTheMicrosecond) {
+  const OnlineIdentity id =
+      DelegateOnlineKey(root_, {now_s_ - 10, now_s_ + 10});
+  const absl::Time maxt = absl::FromUnixSeconds(now_s_ + 10);
+  const absl::Time mint = absl::FromUnixSeconds(now_s_ - 10);
+  EXPECT_TRUE(id.ValidAt(mint));
+  EXPECT_TRUE(id.ValidAt(maxt));
+  EXPECT_FALSE(id.ValidAt(maxt + absl::Microseconds(1)));
+  EXPECT_FALSE(id.ValidAt(maxt + absl::Milliseconds(500)));
+  EXPECT_FALSE(id.ValidAt(mint - absl::Microseconds(1)));
+  EXPECT_FALSE(id.ValidAt(absl::FromUnixSeconds(-1)));
+}
+
 }  // namespace
 }  // namespace roughtime

@@ -53,7 +53,7 @@ TEST(ServableAtTest, WindowIsCheckedToTheMicrosecond) {
   const absl::Time maxt = kT0 + absl::Seconds(10);
   EXPECT_TRUE(ServableAt(*id, kT0));
   EXPECT_TRUE(ServableAt(*id, maxt));
-  // Seconds-granular ValidAt would still say yes; Google clients would not.
+  // Half a second past MAXT: Google clients (microsecond MAXT) would reject.
   EXPECT_FALSE(ServableAt(*id, maxt + absl::Milliseconds(500)));
   EXPECT_FALSE(ServableAt(*id, kT0 - absl::Hours(2)));
 }

@@ -160,6 +160,52 @@ TEST_P(PacketLoopTest, ReplyLeavesFromTheAddressTheRequestArrivedOn) {
   EXPECT_EQ(d->from.ToString(), target.ToString());
 }
 
+// A socket bound to one address asks for no destination information (the
+// kernel then writes no control data) and still answers from that address.
+TEST(UdpSocketTest, SpecificAddressRepliesWithoutControlMessages) {
+  for (IoMode mode : {IoMode::kPlain, IoMode::kMmsg}) {
+    for (int family : {AF_INET, AF_INET6}) {
+      absl::StatusOr<UdpSocket> server =
+          OpenUdpSocket(Loopback(family, 0), SocketOptions{});
+      ASSERT_TRUE(server.ok()) << server.status();
+      int pktinfo = -1;
+      socklen_t len = sizeof(pktinfo);
+      ASSERT_EQ(getsockopt(server->fd(),
+                           family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
+                           family == AF_INET ? IP_PKTINFO : IPV6_RECVPKTINFO,
+                           &pktinfo, &len),
+                0);
+      EXPECT_EQ(pktinfo, 0);
+      const SocketAddress target = *BoundAddress(server->fd());
+
+      absl::StatusOr<UdpTestClient> client = UdpTestClient::Open(family);
+      ASSERT_TRUE(client.ok());
+      const std::vector<uint8_t> hello = {'h', 'i'};
+      ASSERT_TRUE(client->SendTo(target, hello));
+      std::unique_ptr<DatagramIo> io = MakeDatagramIo(mode, 4);
+      std::vector<RequestSlot> slots(4);
+      std::vector<RequestSlot*> order;
+      for (RequestSlot& slot : slots) order.push_back(&slot);
+      WorkerStats stats;
+      size_t got = 0;
+      for (int tries = 0; tries < 100 && got == 0; ++tries) {
+        got = io->Receive(server->fd(), family, order.data(), 4, &stats);
+      }
+      ASSERT_EQ(got, 1u);
+      EXPECT_EQ(slots[0].local.family, 0);  // no control data came
+
+      const std::vector<uint8_t> reply = {'o', 'k'};
+      const ByteSpan responses[1] = {ByteSpan(reply)};
+      const RequestSlot* to[1] = {&slots[0]};
+      ASSERT_EQ(io->Send(server->fd(), family, responses, to, 1, &stats), 1u);
+      std::optional<Datagram> d = client->Receive(absl::Seconds(2));
+      ASSERT_TRUE(d.has_value());
+      EXPECT_EQ(d->data, reply);
+      EXPECT_EQ(d->from.ToString(), target.ToString());
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Loops, PacketLoopTest,
     ::testing::Values(LoopCase{IoMode::kPlain, true, AF_INET},

@@ -13,6 +13,8 @@ Usage:
   roughtime sync --servers FILE [--quorum N] [--dry-run] [--allow-backwards]
                  [--evidence FILE] [options]
   roughtime verify-report FILE [--draft-contexts] [--json]
+  roughtime --version    (this program's version; after a command,
+                         --version V is the protocol version)
 
 query: ask one server, verify the answer completely, print the time.
   --key KEY              server's long-term Ed25519 public key

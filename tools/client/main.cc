@@ -10,6 +10,7 @@
 #include "cli_flags.h"
 #include "commands.h"
 #include "roughtime/crypto.h"
+#include "version/version.h"
 
 namespace {
 
@@ -75,6 +76,11 @@ int main(int argc, char** argv) {
   const std::string& name = args[1];
   if (name == "--help" || name == "-h" || name == "help") {
     roughtime::cli::PrintOut(roughtime::cli::HelpText());
+    return roughtime::cli::kExitOk;
+  }
+  // Before a command only: after one, --version V is the protocol version.
+  if (name == "--version") {
+    roughtime::cli::PrintOut(absl::StrCat("roughtime ", ROUGHTIME_VERSION, "\n"));
     return roughtime::cli::kExitOk;
   }
   auto it = Commands().find(name);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "commands.h"
 #include "roughtime/crypto.h"
+#include "version/version.h"
 
 int main(int argc, char** argv) {
   using namespace roughtime::keygen;  // NOLINT(build/namespaces)
@@ -17,6 +18,10 @@ int main(int argc, char** argv) {
   }
   const std::string command = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "--version" || command == "version") {
+    std::cout << "roughtime-keygen " << ROUGHTIME_VERSION << "\n";
+    return kExitOk;
+  }
   if (command == "help" || command == "--help" || command == "-h") {
     std::cout << UsageText(args.empty() ? "" : args[0]);
     return kExitOk;

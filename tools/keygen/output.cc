@@ -69,6 +69,8 @@ std::string UsageText(absl::string_view command) {
       "roughtime-keygen: Roughtime root keys and delegations (RFC 10049)\n"
       "usage:\n",
       kGenerate, kPublic, kDelegate, kInspect, kServerEntry,
+      "  roughtime-keygen --version\n"
+      "      This program's version.\n"
       "Key files: docs/KEYS.md. Exit status: 0 ok, 1 failure, 2 usage "
       "error.\n");
 }

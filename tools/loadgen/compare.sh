@@ -33,13 +33,16 @@ usage: tools/loadgen/compare.sh [options]
   --echo-cpus LIST     taskset -c LIST for the echo target
   --bench-cpus LIST    taskset -c LIST for the generator
   --keep DIR           keep every generator JSON report in DIR
+  --server-flag F      one more roughtimed flag, e.g. --server-flag=--max-batch=256
+                       (repeatable)
 USAGE
 }
 
-die() { echo "compare.sh: $*" >&2; exit 2; }
+. "$(dirname "$0")/lib.sh"
 
 build=build duration=5 repeats=3 version=1 concurrency=64 rate="" workers=1
 floor_us="" floor_batch=64 server_cpus="" echo_cpus="" bench_cpus="" keep=""
+server_flags=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=${2:?}; shift 2 ;;
@@ -55,6 +58,8 @@ while [ $# -gt 0 ]; do
     --echo-cpus) echo_cpus=${2:?}; shift 2 ;;
     --bench-cpus) bench_cpus=${2:?}; shift 2 ;;
     --keep) keep=${2:?}; shift 2 ;;
+    --server-flag=*) server_flags+=("${1#--server-flag=}"); shift ;;
+    --server-flag) server_flags+=("${2:?}"); shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
@@ -70,60 +75,16 @@ if [ -z "$floor_us" ] && [ ! -x "$core_bench" ]; then
   die "$core_bench not built (ninja -C $build tools/bench/roughtime-core-bench), or give --floor-us"
 fi
 
-case "$version" in
-  1|rfc|v1) family=0 ;;
-  0x8000000c|draft-12) family=1 ;;
-  draft-08|draft-09|draft-10|draft-11) family=2 ;;
-  google) family=3 ;;
-  *) die "unknown --version $version" ;;
-esac
-
-pin() { if [ -n "$1" ]; then echo "taskset -c $1"; fi; }
+family=$(family_of "$version")
 
 tmp=$(mktemp -d /tmp/roughtime-compare.XXXXXX)
 echo_pid="" server_pid=""
-cleanup() {
-  for pid in "$echo_pid" "$server_pid"; do
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  done
-  rm -rf "$tmp"
-}
+cleanup() { stop_pid "$echo_pid"; stop_pid "$server_pid"; rm -rf "$tmp"; }
 trap cleanup EXIT
 
-# Waits (at most 20 s) for a line matching $2 in file $1 and prints it.
-wait_line() {
-  for _ in $(seq 200); do
-    if grep -m1 -- "$2" "$1" 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  return 1
-}
-
-# The echo target.
-$(pin "$echo_cpus") "$bench" echo --listen 127.0.0.1:0 --duration 86400 \
-  >"$tmp/echo.out" 2>"$tmp/echo.err" &
-echo_pid=$!
-line=$(wait_line "$tmp/echo.out" "listening on udp") \
-  || die "echo target did not start: $(cat "$tmp/echo.err")"
-echo_addr=$(sed -E 's/.*listening on udp ([^ ]+).*/\1/' <<<"$line")
-
-# roughtimed with a development key in its own directory; exec so that $!
-# is the server itself.
-mkdir "$tmp/server"
-( cd "$tmp/server" && exec $(pin "$server_cpus") "$roughtimed" --dev \
-    --listen 127.0.0.1:0 --workers "$workers" ) \
-  >"$tmp/server.out" 2>"$tmp/server.err" &
-server_pid=$!
-line=$(wait_line "$tmp/server.err" "listening on udp 127.0.0.1:") \
-  || die "roughtimed did not start: $(tail -3 "$tmp/server.err")"
-server_addr=$(sed -E 's/.*listening on udp ([^ ]+).*/\1/' <<<"$line")
-line=$(wait_line "$tmp/server.err" "root public key (base64): ") \
-  || die "roughtimed printed no public key"
-key=$(sed -E 's/.*root public key \(base64\): ([^ ]+).*/\1/' <<<"$line")
+start_echo "$echo_cpus"
+start_roughtimed server "$server_cpus" --workers "$workers" "${server_flags[@]}"
+key=$server_key
 
 # The crypto floor, from the lead's micro-benchmark.
 floor_source="--floor-us"

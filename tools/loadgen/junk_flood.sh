@@ -27,7 +27,7 @@ usage: tools/loadgen/junk_flood.sh [options]
 USAGE
 }
 
-die() { echo "junk_flood.sh: $*" >&2; exit 2; }
+. "$(dirname "$0")/lib.sh"
 
 build=build duration=5 junk_size=100 junk_rate=10000000 valid_rate=2000
 server_cpus="" bench_cpus=""
@@ -50,41 +50,16 @@ roughtimed=$(realpath -m "$build/src/server/roughtimed")
 [ -x "$bench" ] || die "$bench not built"
 [ -x "$roughtimed" ] || die "$roughtimed not built"
 
-pin() { if [ -n "$1" ]; then echo "taskset -c $1"; fi; }
-
 tmp=$(mktemp -d /tmp/roughtime-junk.XXXXXX)
 server_pid=""
-stop_server() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
-}
-cleanup() { stop_server; rm -rf "$tmp"; }
+cleanup() { stop_pid "$server_pid"; rm -rf "$tmp"; }
 trap cleanup EXIT
-
-wait_line() {
-  for _ in $(seq 200); do
-    if grep -m1 -- "$2" "$1" 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  return 1
-}
 
 # run NAME [roughtimed flags...]: one server, one flood, one valid stream.
 run() {
   local name=$1; shift
-  mkdir "$tmp/$name"
-  ( cd "$tmp/$name" && exec $(pin "$server_cpus") "$roughtimed" --dev \
-      --listen 127.0.0.1:0 --workers 1 --stats-interval 0 "$@" ) \
-    >"$tmp/$name.out" 2>"$tmp/$name.err" &
-  server_pid=$!
-  local line addr
-  line=$(wait_line "$tmp/$name.err" "listening on udp 127.0.0.1:") \
-    || die "roughtimed did not start: $(tail -3 "$tmp/$name.err")"
-  addr=$(sed -E 's/.*listening on udp ([^ ]+).*/\1/' <<<"$line")
+  start_roughtimed "$name" "$server_cpus" --workers 1 --stats-interval 0 "$@"
+  local addr=$server_addr
   $(pin "$bench_cpus") "$bench" --server "$addr" --junk-size "$junk_size" \
     --rate "$junk_rate" --duration "$duration" --timeout 0.2 \
     --server-pid "$server_pid" --json >"$tmp/$name.junk.json" &
@@ -92,7 +67,7 @@ run() {
   $(pin "$bench_cpus") "$bench" --server "$addr" --rate "$valid_rate" \
     --duration "$duration" --json >"$tmp/$name.valid.json"
   wait "$junk_pid"
-  stop_server
+  stop_pid "$server_pid"
   python3 - "$name" "$tmp/$name.junk.json" "$tmp/$name.valid.json" \
       "$tmp/$name.err" <<'PY'
 import json, re, sys

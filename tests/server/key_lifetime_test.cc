@@ -35,15 +35,7 @@ class KeyLifetimeTest : public ::testing::Test {
   uint16_t Start(std::vector<std::string> args) {
     args.insert(args.begin(), {"--port=0", "--listen=127.0.0.1",
                                "--stats-interval=0"});
-    absl::StatusOr<std::unique_ptr<ServerProcess>> server =
-        ServerProcess::Start(args);
-    EXPECT_TRUE(server.ok()) << server.status();
-    if (!server.ok()) return 0;
-    server_ = *std::move(server);
-    absl::StatusOr<std::vector<SocketAddress>> bound =
-        server_->WaitForListening();
-    EXPECT_TRUE(bound.ok()) << bound.status() << server_->Output();
-    return bound.ok() ? bound->front().port() : 0;
+    return StartListening(args, &server_);
   }
 
   size_t CountLines(const std::string& needle) const {

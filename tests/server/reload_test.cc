@@ -77,15 +77,7 @@ class ReloadTest : public ::testing::Test {
   uint16_t Start(std::vector<std::string> args, const std::string& cwd = "") {
     args.insert(args.begin(), {"--port=0", "--listen=127.0.0.1",
                                "--stats-interval=0"});
-    absl::StatusOr<std::unique_ptr<ServerProcess>> server =
-        ServerProcess::Start(args, cwd);
-    EXPECT_TRUE(server.ok()) << server.status();
-    if (!server.ok()) return 0;
-    server_ = *std::move(server);
-    absl::StatusOr<std::vector<SocketAddress>> bound =
-        server_->WaitForListening();
-    EXPECT_TRUE(bound.ok()) << bound.status() << server_->Output();
-    return bound.ok() ? bound->front().port() : 0;
+    return StartListening(args, &server_, cwd);
   }
 
   size_t CountLines(const std::string& needle) const {

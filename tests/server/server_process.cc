@@ -17,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "gtest/gtest.h"
 
 namespace roughtime::server::testing {
 namespace {
@@ -204,6 +205,24 @@ std::map<std::string, uint64_t> ParseStatsLine(const std::string& line) {
     }
   }
   return fields;
+}
+
+uint16_t StartListening(const std::vector<std::string>& args,
+                        std::unique_ptr<ServerProcess>* server,
+                        const std::string& cwd, bool wait_serving) {
+  absl::StatusOr<std::unique_ptr<ServerProcess>> started =
+      ServerProcess::Start(args, cwd);
+  EXPECT_TRUE(started.ok()) << started.status();
+  if (!started.ok()) return 0;
+  *server = *std::move(started);
+  absl::StatusOr<std::vector<SocketAddress>> bound =
+      (*server)->WaitForListening();
+  EXPECT_TRUE(bound.ok()) << bound.status() << (*server)->Output();
+  if (!bound.ok()) return 0;
+  if (wait_serving) {
+    EXPECT_TRUE((*server)->WaitForLine("serving versions", absl::Seconds(5)));
+  }
+  return bound->front().port();
 }
 
 std::map<std::string, uint64_t> ExitStats(

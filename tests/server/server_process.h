@@ -65,6 +65,15 @@ class ServerProcess {
   bool eof_ ABSL_GUARDED_BY(mu_) = false;
 };
 
+// Starts roughtimed with `args` (in `cwd`), waits until it listens (and,
+// with `wait_serving`, for its "serving versions" line), keeps the process
+// in `*server` and returns its first bound port; 0 after recording a test
+// failure when it did not start.
+uint16_t StartListening(const std::vector<std::string>& args,
+                        std::unique_ptr<ServerProcess>* server,
+                        const std::string& cwd = "",
+                        bool wait_serving = false);
+
 // Parses "roughtimed: stats at=exit k=v ..." into its fields.
 std::map<std::string, uint64_t> ParseStatsLine(const std::string& line);
 // The fields of the last "stats at=exit" line of `lines` (empty if none).

@@ -32,17 +32,7 @@ class TcpTest : public ::testing::Test {
   uint16_t Start(std::vector<std::string> args) {
     args.insert(args.begin(), {"--root-key", key_path_, "--port=0",
                                "--workers=1", "--stats-interval=0"});
-    absl::StatusOr<std::unique_ptr<ServerProcess>> server =
-        ServerProcess::Start(args);
-    EXPECT_TRUE(server.ok()) << server.status();
-    if (!server.ok()) return 0;
-    server_ = *std::move(server);
-    absl::StatusOr<std::vector<SocketAddress>> bound =
-        server_->WaitForListening();
-    EXPECT_TRUE(bound.ok()) << bound.status();
-    if (!bound.ok()) return 0;
-    EXPECT_TRUE(server_->WaitForLine("serving versions", absl::Seconds(5)));
-    return bound->front().port();
+    return StartListening(args, &server_, "", /*wait_serving=*/true);
   }
 
   std::map<std::string, uint64_t> StopAndStats() {

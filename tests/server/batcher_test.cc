@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "client_behaviours.h"
+#include "fake_clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "roughtime/certificate.h"
@@ -42,22 +43,8 @@ namespace {
 using ::roughtime::server::testing::BuildClientRequest;
 using ::roughtime::server::testing::ClientBehaviour;
 using ::roughtime::server::testing::DeployedClients;
+using ::roughtime::server::testing::FakeClock;
 using ::roughtime::server::testing::VerifyAsClient;
-
-class FakeClock final : public Clock {
- public:
-  absl::Time Now() const override { return now_; }
-  absl::Time Monotonic() const override { return monotonic_; }
-  void Advance(absl::Duration d) {
-    now_ += d;
-    monotonic_ += d;
-  }
-  void StepWallClock(absl::Duration d) { now_ += d; }
-
- private:
-  absl::Time now_ = absl::FromUnixSeconds(1'790'000'000);
-  absl::Time monotonic_ = absl::FromUnixSeconds(1000);
-};
 
 const ClientBehaviour& Client(const std::string& name) {
   static const std::vector<ClientBehaviour> clients = DeployedClients();

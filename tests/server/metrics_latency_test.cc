@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "client_behaviours.h"
+#include "fake_clock.h"
 #include "gtest/gtest.h"
 #include "roughtime/certificate.h"
 #include "roughtime/crypto.h"
@@ -19,20 +20,7 @@ namespace {
 
 using ::roughtime::server::testing::BuildClientRequest;
 using ::roughtime::server::testing::DeployedClients;
-
-class SteppedClock final : public Clock {
- public:
-  absl::Time Now() const override { return now_; }
-  absl::Time Monotonic() const override { return monotonic_; }
-  void Advance(absl::Duration d) {
-    now_ += d;
-    monotonic_ += d;
-  }
-
- private:
-  absl::Time now_ = absl::FromUnixSeconds(1'790'000'000);
-  absl::Time monotonic_ = absl::FromUnixSeconds(50);
-};
+using ::roughtime::server::testing::FakeClock;
 
 class MetricsLatencyTest : public ::testing::Test {
  protected:
@@ -52,7 +40,7 @@ class MetricsLatencyTest : public ::testing::Test {
     ASSERT_TRUE(batcher_->Offer(requests_.back()->packet));
   }
 
-  SteppedClock clock_;
+  FakeClock clock_;
   SigningKey root_;
   OnlineIdentity identity_;
   WorkerStats stats_;

@@ -1,9 +1,7 @@
 // The bash completions (dist/bash-completion/) offer exactly the commands
 // and flags the programs have: each completion function runs in a real
 // bash against the built programs (issue #12).
-#include <regex>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -106,14 +104,7 @@ TEST(CompletionTest, RoughtimeOffersOnlyFlagsEachCommandAccepts) {
 // roughtime-keygen's commands, from the "  roughtime-keygen NAME" lines of
 // its usage.
 std::set<std::string> KeygenCommands(const std::string& help) {
-  static const std::regex kLine("^  roughtime-keygen ([a-z][a-z-]*)");
-  std::set<std::string> out;
-  std::istringstream in(help);
-  for (std::string line; std::getline(in, line);) {
-    std::smatch m;
-    if (std::regex_search(line, m, kLine)) out.insert(m[1].str());
-  }
-  return out;
+  return LineCaptures(help, "^  roughtime-keygen ([a-z][a-z-]*)");
 }
 
 TEST(CompletionTest, RoughtimeKeygenOffersItsCommandsAndTheirFlags) {

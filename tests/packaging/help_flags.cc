@@ -24,15 +24,20 @@ std::set<std::string> FlagTokens(const std::string& text) {
   return out;
 }
 
-std::set<std::string> ServerHelpFlags(const std::string& help) {
-  static const std::regex kLine("^  (--[a-z0-9-]+) \\(default:");
+std::set<std::string> LineCaptures(const std::string& text,
+                                   const std::string& line_pattern) {
+  const std::regex pattern(line_pattern);
   std::set<std::string> out;
-  std::istringstream in(help);
+  std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
     std::smatch m;
-    if (std::regex_search(line, m, kLine)) out.insert(m[1].str());
+    if (std::regex_search(line, m, pattern)) out.insert(m[1].str());
   }
   return out;
+}
+
+std::set<std::string> ServerHelpFlags(const std::string& help) {
+  return LineCaptures(help, "^  (--[a-z0-9-]+) \\(default:");
 }
 
 std::set<std::string> ManPageOptionHeadings(const std::string& scd) {

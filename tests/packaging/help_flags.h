@@ -12,6 +12,11 @@ namespace roughtime::packaging_test {
 // Every "--name" token in `text` ("--flag=x" gives "--flag").
 std::set<std::string> FlagTokens(const std::string& text);
 
+// The first capture group of `line_pattern` for every line of `text` it
+// matches (std::regex syntax, searched within each line).
+std::set<std::string> LineCaptures(const std::string& text,
+                                   const std::string& line_pattern);
+
 // roughtimed's flags: the "  --name (default: ...)" lines of its --help.
 std::set<std::string> ServerHelpFlags(const std::string& help);
 

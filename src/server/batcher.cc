@@ -74,7 +74,7 @@ bool Batcher::Offer(ByteSpan datagram) {
 std::optional<FlushReason> Batcher::FlushDue(bool drained) const {
   if (empty()) return std::nullopt;
   if (full()) return FlushReason::kFull;
-  if (drained) return FlushReason::kDrained;
+  if (drained && !lingering_) return FlushReason::kDrained;
   if (TimeToDeadline() <= absl::ZeroDuration()) return FlushReason::kDeadline;
   return std::nullopt;
 }

@@ -3,7 +3,9 @@
 // signature per version present (RFC 10049 §5.3; the core's BatchResponder
 // does the trees and signing). A batch is flushed
 //  * when the sockets are drained (nothing is waiting: answer at once, so
-//    latency stays low at light load),
+//    latency stays low at light load), unless the worker is busy
+//    (set_lingering, load_gauge.h): then small batches would cost more
+//    signatures than it has CPU for, so it waits for the next two cases,
 //  * when it is full (heavy load: one signature covers max_batch requests),
 //  * when its oldest request has waited `max_delay` while datagrams kept
 //    arriving (bounds latency between those two cases).
@@ -37,6 +39,9 @@ struct BatcherOptions {
   size_t max_batch = 64;
   absl::Duration max_delay = absl::Milliseconds(1);
   absl::Duration radius = absl::Seconds(5);
+  // Whether a busy worker keeps its batch open after the sockets drain
+  // (--adaptive-batching; the worker decides, see load_gauge.h).
+  bool linger_when_busy = true;
   // Fraction of responses greased (grease.h); 0 turns grease off.
   double grease_rate = 0;
   // The kernel-clock decision (clock_policy.h); null: always sign with
@@ -69,7 +74,7 @@ class Batcher {
   bool Offer(ByteSpan datagram);
 
   // Whether the batch must be sent now, and why. `drained` means no datagram
-  // is waiting on any socket.
+  // is waiting on any socket; while lingering it does not flush by itself.
   std::optional<FlushReason> FlushDue(bool drained) const;
   // Time until the deadline of the current batch (zero when passed, infinite
   // when the batch is empty): how long the caller may wait for more.
@@ -88,6 +93,11 @@ class Batcher {
   // (acceptance to now) in stats->histograms() for /metrics.
   void Reset();
 
+  // Set by a busy worker: a drained socket no longer flushes the batch; it
+  // waits until it is full or its deadline passes.
+  void set_lingering(bool lingering) { lingering_ = lingering; }
+  bool lingering() const { return lingering_; }
+
   void set_identity(const OnlineIdentity* identity);
   // Key rotation: before signing each batch, take the follower's identity
   // when it has moved on (counted as a rotation). Must outlive the batcher.
@@ -103,6 +113,7 @@ class Batcher {
   WorkerStats* stats_;
   RequestPolicy policy_;
   absl::Duration max_delay_;
+  bool lingering_ = false;
   absl::Duration radius_;
   const ClockGate* clock_gate_;
   size_t capacity_;

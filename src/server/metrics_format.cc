@@ -110,6 +110,9 @@ std::string CounterHelp(size_t index) {
     case stat::kUnsynced:
       return "Requests refused because the kernel clock is unsynchronised "
              "(--unsync-policy=refuse).";
+    case stat::kBusyEntries:
+      return "Times a worker became busy (over 80% of its time working) and "
+             "began to hold batches until full or --batch-delay.";
     default:
       return absl::StrCat("The ", StatName(index),
                           " counter of the stats summary line.");

@@ -52,7 +52,12 @@ ABSL_FLAG(int32_t, max_batch, 64,
           "be larger than its request.");
 ABSL_FLAG(absl::Duration, batch_delay, absl::Milliseconds(1),
           "Longest a request waits for its batch while datagrams keep "
-          "arriving (a drained socket is answered at once).");
+          "arriving, or while a busy worker holds its batch "
+          "(--adaptive-batching).");
+ABSL_FLAG(bool, adaptive_batching, true,
+          "A worker busy over 80% of the time holds each batch until it is "
+          "full or --batch-delay passed, so one signature covers more "
+          "requests; under 60% a drained socket is answered at once.");
 ABSL_FLAG(std::string, versions, "all",
           "Versions served: all, or a comma-separated list of google, "
           "draft-08 .. draft-11, 0x8000000c, 1.");
@@ -215,6 +220,7 @@ absl::StatusOr<ServerConfig> ConfigFromFlags(
     return absl::InvalidArgumentError("--batch-delay must be 0..1s");
   }
   config.batcher.max_delay = delay;
+  config.batcher.linger_when_busy = absl::GetFlag(FLAGS_adaptive_batching);
 
   absl::StatusOr<VersionSet> versions =
       ParseVersions(absl::GetFlag(FLAGS_versions));

@@ -21,7 +21,7 @@ constexpr const char* kFlushNames[static_cast<size_t>(FlushReason::kCount)] =
 constexpr const char* kTailNames[stat::kCount - stat::kTcpBase] = {
     "tcp_accepted", "tcp_refused", "tcp_garbage", "tcp_oversize",
     "tcp_idle", "tcp_closed", "rotations", "greased", "greased_valid",
-    "unsynced", "reloads", "reload_failures"};
+    "unsynced", "reloads", "reload_failures", "busy_entries"};
 
 // Versions by their wire number, as operators see them in packet captures.
 std::string VersionKey(Version v) {

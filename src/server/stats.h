@@ -67,7 +67,10 @@ inline constexpr size_t kUnsynced = kTcpBase + 9;     // refused: clock unsync
 // SIGHUP key reloads (key_keeper.h; counted by the main thread).
 inline constexpr size_t kReloads = kTcpBase + 10;        // succeeded
 inline constexpr size_t kReloadFailures = kTcpBase + 11; // old key kept
-inline constexpr size_t kCount = kTcpBase + 12;
+// A worker's load gauge went from idle to busy (load_gauge.h): from then
+// on it keeps batches open until full or --batch-delay.
+inline constexpr size_t kBusyEntries = kTcpBase + 12;
+inline constexpr size_t kCount = kTcpBase + 13;
 }  // namespace stat
 
 using StatsSnapshot = std::array<uint64_t, stat::kCount>;

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <time.h>
 
 #include <algorithm>
 #include <utility>
@@ -14,11 +15,14 @@ namespace {
 // Bounds one socket's turn in ReadAll, so others get theirs under a flood.
 constexpr size_t kTurnsPerSocket = 4;
 
-int PollTimeoutMs(absl::Duration d) {
-  if (d == absl::InfiniteDuration()) return -1;
-  // Round up: waking early only to find the deadline not yet due would spin.
-  const int64_t ms = absl::ToInt64Milliseconds(d + absl::Microseconds(999));
-  return static_cast<int>(std::clamp<int64_t>(ms, 0, 1000));
+// The wait until the batch deadline, to the microsecond (poll()'s whole
+// milliseconds would stretch a 1 ms --batch-delay to up to 2 ms); null when
+// there is no deadline. At most a second, like any idle wait.
+const timespec* WaitFor(absl::Duration d, timespec* storage) {
+  if (d == absl::InfiniteDuration()) return nullptr;
+  *storage = absl::ToTimespec(std::clamp(d, absl::ZeroDuration(),
+                                         absl::Seconds(1)));
+  return storage;
 }
 
 }  // namespace
@@ -29,6 +33,8 @@ Worker::Worker(std::vector<WorkerSocket> sockets,
                const BatcherOptions& options, IoMode io_mode, int stop_fd,
                const std::atomic<bool>* stop)
     : sockets_(std::move(sockets)),
+      clock_(clock),
+      linger_when_busy_(options.linger_when_busy),
       stop_(stop),
       stop_fd_(stop_fd),
       follower_(identities, rotation_jitter),
@@ -51,8 +57,11 @@ void Worker::Run() {
   fds.back() = pollfd{stop_fd_, POLLIN, 0};
 
   while (!stopping()) {
-    const int rc = poll(fds.data(), fds.size(),
-                        PollTimeoutMs(batcher_.TimeToDeadline()));
+    NoteWaiting();
+    timespec wait{};
+    const int rc = ppoll(fds.data(), fds.size(),
+                         WaitFor(batcher_.TimeToDeadline(), &wait), nullptr);
+    NoteAwake();
     if (rc < 0) {
       if (errno != EINTR) {
         // ENOMEM and the like: count it and do not spin.
@@ -103,6 +112,18 @@ void Worker::ReadAll() {
   }
   // Nothing is waiting any more: answer now rather than hold the batch.
   if (std::optional<FlushReason> why = batcher_.FlushDue(true)) Flush(*why);
+}
+
+void Worker::NoteWaiting() {
+  if (!linger_when_busy_) return;
+  gauge_.Sleeping(clock_->Monotonic());
+  const bool was_busy = batcher_.lingering();
+  batcher_.set_lingering(gauge_.busy());
+  if (!was_busy && gauge_.busy()) stats_.Add(stat::kBusyEntries);
+}
+
+void Worker::NoteAwake() {
+  if (linger_when_busy_) gauge_.Woke(clock_->Monotonic());
 }
 
 void Worker::OfferReceived(size_t first, size_t n, uint32_t socket_index) {

@@ -15,6 +15,7 @@
 #include "server/clock.h"
 #include "server/datagram_io.h"
 #include "server/identity_store.h"
+#include "server/load_gauge.h"
 #include "server/rate_limiter.h"
 #include "server/stats.h"
 #include "server/udp_socket.h"
@@ -57,7 +58,14 @@ class Worker {
   void Flush(FlushReason reason);
   bool stopping() const { return stop_->load(std::memory_order_relaxed); }
 
+  // Reads the monotonic clock around each wait for the load gauge.
+  void NoteWaiting();
+  void NoteAwake();
+
   std::vector<WorkerSocket> sockets_;
+  const Clock* clock_;
+  const bool linger_when_busy_;
+  LoadGauge gauge_;
   const std::atomic<bool>* stop_;
   int stop_fd_;
   WorkerStats stats_;

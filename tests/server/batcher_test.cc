@@ -221,6 +221,33 @@ TEST_F(BatcherTest, FlushesAfterTheDeadlineOfTheOldestRequest) {
   EXPECT_EQ(batcher->TimeToDeadline(), absl::Milliseconds(2));
 }
 
+TEST_F(BatcherTest, ALingeringBatchWaitsForFullOrDeadlineNotForADrain) {
+  auto batcher = MakeBatcher(4, absl::Milliseconds(1));
+  const ClientBehaviour& c = Client("CloudflareIetf");
+  ASSERT_TRUE(batcher->Offer(
+      Keep(BuildClientRequest(c, root_.public_key())).packet));
+  batcher->set_lingering(true);
+  EXPECT_EQ(batcher->FlushDue(/*drained=*/true), std::nullopt);
+  clock_.Advance(absl::Microseconds(999));
+  EXPECT_EQ(batcher->FlushDue(true), std::nullopt);
+  EXPECT_EQ(batcher->TimeToDeadline(), absl::Microseconds(1));
+  clock_.Advance(absl::Microseconds(1));
+  EXPECT_EQ(batcher->FlushDue(true), FlushReason::kDeadline);
+  // Full still flushes at once.
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(batcher->Offer(
+        Keep(BuildClientRequest(c, root_.public_key())).packet));
+  }
+  EXPECT_EQ(batcher->FlushDue(true), FlushReason::kFull);
+  ASSERT_EQ(batcher->Flush(FlushReason::kFull), 4u);
+  batcher->Reset();
+  // No longer busy: a drained socket is answered at once again.
+  batcher->set_lingering(false);
+  ASSERT_TRUE(batcher->Offer(
+      Keep(BuildClientRequest(c, root_.public_key())).packet));
+  EXPECT_EQ(batcher->FlushDue(true), FlushReason::kDrained);
+}
+
 TEST_F(BatcherTest, DropsAreCountedByReasonAndNeverBatched) {
   auto batcher = MakeBatcher(64, absl::Milliseconds(1));
   const ClientBehaviour& rfc = Client("Rfc1");

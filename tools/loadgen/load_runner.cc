@@ -13,6 +13,7 @@
 #include "pacing.h"
 #include "proc_cpu.h"
 #include "request_factory.h"
+#include "sample_store.h"
 #include "socket_loop.h"
 
 namespace roughtime::loadgen {
@@ -27,6 +28,9 @@ constexpr size_t kMaxTable = size_t{1} << 21;
 // which then overflow (answers lost) or age (latency of the generator, not
 // of the server).
 constexpr int kMaxBatchesPerTurn = 4;
+// Sampled answers kept for verification after the run (sample_store.h);
+// past this the rest are verified inline.
+constexpr size_t kMaxSampleBytes = size_t{256} << 20;
 
 enum class SendOutcome { kAllSent, kMoreDue, kSocketFull };
 
@@ -46,7 +50,8 @@ class Runner {
         table_(TableSize(o)),
         send_(o.batch, factory_.packet_size()),
         receive_(o.batch, kReceiveSize),
-        timeout_ns_(absl::ToInt64Nanoseconds(o.timeout)) {
+        timeout_ns_(absl::ToInt64Nanoseconds(o.timeout)),
+        samples_(kMaxSampleBytes) {
     for (size_t i = 0; i < o.batch; ++i) {
       factory_.WritePacket(i, send_.buffer(i));
     }
@@ -72,6 +77,7 @@ class Runner {
   // Receives everything queued on every socket; true if anything came.
   bool ReceiveAll();
   void OnReply(ByteSpan reply, int64_t now_ns);
+  void Verify(uint64_t seq, ByteSpan reply);
   void Wait(int64_t until_ns, bool want_write);
   void Expire(int64_t now_ns) {
     result_.lost += table_.ExpireSentBefore(now_ns - timeout_ns_);
@@ -87,6 +93,7 @@ class Runner {
   int64_t timeout_ns_;
   size_t next_socket_ = 0;
   double verify_credit_ = 0;
+  SampleStore samples_;
   int64_t last_answer_ns_ = 0;
   IoErrors io_;
   RunResult result_;
@@ -132,7 +139,11 @@ void Runner::OnReply(ByteSpan reply, int64_t now_ns) {
   verify_credit_ += o_.verify_fraction;
   if (verify_credit_ < 1.0) return;
   verify_credit_ -= 1.0;
-  const absl::Status s = factory_.Verify(*seq, reply);
+  if (!samples_.Keep(*seq, reply)) Verify(*seq, reply);
+}
+
+void Runner::Verify(uint64_t seq, ByteSpan reply) {
+  const absl::Status s = factory_.Verify(seq, reply);
   if (s.ok()) {
     ++result_.verified;
   } else {
@@ -244,6 +255,10 @@ absl::StatusOr<RunResult> Runner::Run() {
     result_.server_cpu_seconds = *cpu - server_cpu_start;
   }
   result_.generator_cpu_seconds = SelfCpuSeconds() - self_cpu_start;
+  // After the CPU figures: verification is not part of the load.
+  for (size_t i = 0; i < samples_.size(); ++i) {
+    Verify(samples_.seq(i), samples_.reply(i));
+  }
   result_.send_seconds = static_cast<double>(send_end - start) / 1e9;
   result_.window_seconds =
       static_cast<double>(std::max(send_end, last_answer_ns_) - start) / 1e9;

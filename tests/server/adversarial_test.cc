@@ -4,104 +4,19 @@
 // grows by the number sent (read from the interval stats lines). Then the
 // abuse a parser cannot see: a flood from one source under --rate-limit
 // (other sources are still answered), and TCP slow-loris, oversized frames
-// and too many connections from one source.
+// and too many connections from one source. The same corpus over TCP and
+// the versions not served are in hostile_tcp_test.cc.
 #include <sys/socket.h>
 
-#include <map>
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "absl/strings/match.h"
-#include "absl/time/clock.h"
+#include "adversarial_fixture.h"
 #include "gtest/gtest.h"
 #include "hostile_packets.h"
-#include "roughtime/request.h"
-#include "roughtime/response.h"
-#include "server_process.h"
-#include "tcp_test_client.h"
-#include "test_files.h"
-#include "udp_test_client.h"
 
 namespace roughtime::server::testing {
 namespace {
-
-using Stats = std::map<std::string, uint64_t>;
-
-class AdversarialTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    key_path_ = dir_.File("root.key");
-    ASSERT_TRUE(WriteSeedHexFile(key_path_, root_.seed(), 0600));
-  }
-
-  // Starts the server (one worker, stats every 100ms); returns its port.
-  uint16_t Start(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--root-key", key_path_, "--port=0",
-                               "--workers=1", "--stats-interval=100ms"});
-    return StartListening(args, &server_, "", /*wait_serving=*/true);
-  }
-
-  BuiltRequest Good() const {
-    RequestOptions o;
-    o.server_key = root_.public_key();
-    absl::StatusOr<BuiltRequest> r = BuildRequest(o);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : BuiltRequest{};
-  }
-
-  bool Verifies(ByteSpan response, const BuiltRequest& request) const {
-    VerifyOptions v;
-    v.root_public_key = root_.public_key();
-    v.request_packet = request.packet;
-    v.nonce = request.nonce;
-    return VerifyResponse(response, v).ok();
-  }
-
-  // A valid request from `client` is answered, correctly.
-  bool Answered(UdpTestClient& client, const SocketAddress& target) {
-    const BuiltRequest request = Good();
-    if (!client.SendTo(target, request.packet)) return false;
-    std::optional<Datagram> reply = client.Receive(absl::Seconds(3));
-    return reply.has_value() && Verifies(reply->data, request);
-  }
-
-  bool AnsweredOverTcp(TcpTestClient& tcp) {
-    const BuiltRequest request = Good();
-    if (!tcp.Send(request.packet)) return false;
-    std::optional<Bytes> reply = tcp.ReceivePacket(absl::Seconds(3));
-    return reply.has_value() && Verifies(*reply, request);
-  }
-
-  // The first interval stats line counting `received` datagrams (the
-  // server has then handled everything sent so far).
-  Stats WaitForReceived(uint64_t received) {
-    const absl::Time deadline = absl::Now() + absl::Seconds(5);
-    while (absl::Now() < deadline) {
-      const std::vector<std::string> lines = server_->Lines();
-      for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
-        if (!absl::StartsWith(*it, "roughtimed: stats at=interval ")) continue;
-        Stats s = ParseStatsLine(*it);
-        if (s["received"] == received) return s;
-        break;  // only the newest line is current
-      }
-      absl::SleepFor(absl::Milliseconds(20));
-    }
-    ADD_FAILURE() << "no stats line with received=" << received << "\n"
-                  << server_->Output();
-    return {};
-  }
-
-  Stats StopAndStats() {
-    EXPECT_EQ(server_->Stop(SIGTERM), 0) << server_->Output();
-    return ExitStats(server_->Lines());
-  }
-
-  TempDir dir_;
-  SigningKey root_ = SigningKey::Generate();
-  std::string key_path_;
-  std::unique_ptr<ServerProcess> server_;
-};
 
 constexpr uint64_t kCopies = 3;
 

@@ -216,4 +216,31 @@ std::vector<HostileRow> HostileUdpRows(const PublicKey& root) {
   return rows;
 }
 
+std::vector<UnservedVersionRow> UnservedVersionRows(const PublicKey& root) {
+  std::vector<UnservedVersionRow> rows;
+  auto add = [&](std::string name, std::vector<uint32_t> offered,
+                 Version answered_with) {
+    const bool google = offered.empty();
+    UnservedVersionRow row{std::move(name), std::move(offered), google,
+                           answered_with, {}};
+    RequestOptions o;
+    o.google = row.google;
+    o.offered_wire_versions = row.offered;
+    // SRV exists from draft 10, TYPE from 0x8000000c (draft 14).
+    const uint32_t newest = row.offered.empty() ? 0 : row.offered.back();
+    if (newest >= 0x8000000a) o.server_key = root;
+    o.include_type = newest >= 0x8000000c;
+    absl::StatusOr<BuiltRequest> built = BuildRequest(o);
+    // Left empty if the core refuses it: the tests then fail on the row.
+    if (built.ok()) row.request = *std::move(built);
+    rows.push_back(std::move(row));
+  };
+  add("draft08_only", {0x80000008}, Version::kDraft08);
+  add("draft11_only", {0x8000000b}, Version::kDraft11);
+  add("draft12_only", {0x8000000c}, Version::kDraft12);
+  add("drafts_11_and_12", {0x8000000b, 0x8000000c}, Version::kDraft12);
+  add("google", {}, Version::kGoogle);
+  return rows;
+}
+
 }  // namespace roughtime::server::testing

@@ -11,6 +11,7 @@
 
 #include "roughtime/bytes.h"
 #include "roughtime/crypto.h"
+#include "roughtime/request.h"
 
 namespace roughtime::server::testing {
 
@@ -50,6 +51,21 @@ struct HostileRow {
 // sizes per version, VER lists, SRV, TYPE, and unknown and private-use
 // versions.
 std::vector<HostileRow> HostileUdpRows(const PublicKey& root);
+
+// A well-formed request (built by the core) offering only versions other
+// than 1: a server serving only version 1 must drop it as
+// "drop_no_common_version", one serving everything must answer it.
+struct UnservedVersionRow {
+  std::string name;
+  std::vector<uint32_t> offered;  // wire numbers; empty for Google
+  bool google = false;
+  Version answered_with = Version::kRfc1;  // when every version is served
+  BuiltRequest request;
+};
+
+// Drafts 08, 11 and 12 (0x8000000c) alone, drafts 11 and 12 together, and
+// Google-Roughtime (unframed, so UDP only).
+std::vector<UnservedVersionRow> UnservedVersionRows(const PublicKey& root);
 
 }  // namespace roughtime::server::testing
 

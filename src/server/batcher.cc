@@ -85,6 +85,17 @@ absl::Duration Batcher::TimeToDeadline() const {
   return std::max(absl::ZeroDuration(), max_delay_ - waited);
 }
 
+absl::Duration Batcher::HoldTime() const {
+  const absl::Duration left = TimeToDeadline();
+  if (empty() || full()) return absl::ZeroDuration();
+  const size_t n = size();
+  const absl::Duration gathering = clock_->Monotonic() - first_arrival_;
+  // n requests came in `gathering`; capacity - n more at that rate.
+  const absl::Duration fill =
+      gathering * static_cast<double>(capacity_ - n) / static_cast<double>(n);
+  return std::min(left, std::max(kMinHold, fill));
+}
+
 size_t Batcher::Flush(FlushReason reason) {
   const size_t n = size();
   if (n == 0) return 0;

@@ -79,6 +79,14 @@ class Batcher {
   // Time until the deadline of the current batch (zero when passed, infinite
   // when the batch is empty): how long the caller may wait for more.
   absl::Duration TimeToDeadline() const;
+  // While lingering on a drained socket: how long to let datagrams gather
+  // before reading again, the time the batch needs to fill at the rate its
+  // requests arrived so far, at least kMinHold, at most TimeToDeadline().
+  // The caller does not wait on the sockets meanwhile: a busy worker woken
+  // for every datagram would spend more on wake-ups and one-datagram reads
+  // than the larger batch saves.
+  absl::Duration HoldTime() const;
+  static constexpr absl::Duration kMinHold = absl::Microseconds(50);
 
   // Signs the batch and writes every response; returns how many were
   // written. response(i) stays valid until Reset().

@@ -58,6 +58,17 @@ void Worker::Run() {
 
   while (!stopping()) {
     NoteWaiting();
+    if (holding_) {
+      // Let datagrams gather in the socket buffers (only a stop wakes us),
+      // then read them all at once.
+      timespec hold{};
+      ppoll(&fds.back(), 1, WaitFor(batcher_.HoldTime(), &hold), nullptr);
+      NoteAwake();
+      if (stopping()) break;
+      std::fill(pending_.begin(), pending_.end(), 1);
+      ReadAll();
+      continue;
+    }
     timespec wait{};
     const int rc = ppoll(fds.data(), fds.size(),
                          WaitFor(batcher_.TimeToDeadline(), &wait), nullptr);
@@ -110,8 +121,10 @@ void Worker::ReadAll() {
     Flush(FlushReason::kShutdown);
     return;
   }
-  // Nothing is waiting any more: answer now rather than hold the batch.
+  // Nothing is waiting any more: answer now, unless a busy worker holds
+  // the batch to fill it (Batcher::HoldTime).
   if (std::optional<FlushReason> why = batcher_.FlushDue(true)) Flush(*why);
+  holding_ = !batcher_.empty() && batcher_.lingering();
 }
 
 void Worker::NoteWaiting() {
@@ -170,6 +183,7 @@ void Worker::Flush(FlushReason reason) {
     }
   }
   batcher_.Reset();
+  holding_ = false;
 }
 
 }  // namespace roughtime::server

@@ -82,6 +82,9 @@ class Worker {
   // Sockets that may still have datagrams waiting.
   std::vector<uint8_t> pending_;
   RateLimiter* rate_limiter_ = nullptr;
+  // A busy worker's batch is waiting to fill after the sockets drained
+  // (Batcher::HoldTime): the next wait is a sleep, not a poll.
+  bool holding_ = false;
 };
 
 }  // namespace roughtime::server

@@ -233,6 +233,7 @@ TEST_F(BatcherTest, ALingeringBatchWaitsForFullOrDeadlineNotForADrain) {
   EXPECT_EQ(batcher->TimeToDeadline(), absl::Microseconds(1));
   clock_.Advance(absl::Microseconds(1));
   EXPECT_EQ(batcher->FlushDue(true), FlushReason::kDeadline);
+  EXPECT_EQ(batcher->HoldTime(), absl::ZeroDuration());
   // Full still flushes at once.
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(batcher->Offer(
@@ -246,6 +247,30 @@ TEST_F(BatcherTest, ALingeringBatchWaitsForFullOrDeadlineNotForADrain) {
   ASSERT_TRUE(batcher->Offer(
       Keep(BuildClientRequest(c, root_.public_key())).packet));
   EXPECT_EQ(batcher->FlushDue(true), FlushReason::kDrained);
+}
+
+TEST_F(BatcherTest, HoldTimeIsTheTimeToFillAtTheArrivalRateSoFar) {
+  auto batcher = MakeBatcher(64, absl::Milliseconds(1));
+  const ClientBehaviour& c = Client("CloudflareIetf");
+  EXPECT_EQ(batcher->HoldTime(), absl::ZeroDuration());  // nothing to hold
+  // 8 requests over 80 us: 56 more need 560 us at that rate.
+  for (int i = 0; i < 8; ++i) {
+    ASSERT_TRUE(batcher->Offer(
+        Keep(BuildClientRequest(c, root_.public_key())).packet));
+    clock_.Advance(absl::Microseconds(10));
+  }
+  EXPECT_EQ(batcher->HoldTime(), absl::Microseconds(560));
+  // Never past the deadline (slow arrivals) ...
+  clock_.Advance(absl::Microseconds(720));
+  EXPECT_EQ(batcher->HoldTime(), absl::Microseconds(200));
+  // ... and never so short that the worker would spin.
+  batcher->Reset();
+  for (int i = 0; i < 32; ++i) {
+    ASSERT_TRUE(batcher->Offer(
+        Keep(BuildClientRequest(c, root_.public_key())).packet));
+  }
+  clock_.Advance(absl::Microseconds(1));
+  EXPECT_EQ(batcher->HoldTime(), Batcher::kMinHold);
 }
 
 TEST_F(BatcherTest, DropsAreCountedByReasonAndNeverBatched) {

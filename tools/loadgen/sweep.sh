@@ -23,6 +23,8 @@ usage: tools/loadgen/sweep.sh [options]
   --duration S           seconds per generator run (default: 3)
   --repeats N            runs per point (default: 3)
   --peak-concurrency N   closed-loop concurrency that finds the peak (default: 256)
+  --peak R               use R answered/s as the peak instead of measuring it
+                         (the same offered rates for runs that are compared)
   --points "F F ..."     fractions of the peak to offer
                          (default: "0.05 0.25 0.5 0.75 0.9 1.0 1.2")
   --server-cpus LIST     taskset -c LIST for roughtimed
@@ -34,6 +36,7 @@ USAGE
 . "$(dirname "$0")/lib.sh"
 
 build=build out="" version=1 workers=1 duration=3 repeats=3 peak_concurrency=256
+peak=""
 points="0.05 0.25 0.5 0.75 0.9 1.0 1.2" server_cpus="" bench_cpus=""
 server_flags=()
 while [ $# -gt 0 ]; do
@@ -45,6 +48,7 @@ while [ $# -gt 0 ]; do
     --duration) duration=${2:?}; shift 2 ;;
     --repeats) repeats=${2:?}; shift 2 ;;
     --peak-concurrency) peak_concurrency=${2:?}; shift 2 ;;
+    --peak) peak=${2:?}; shift 2 ;;
     --points) points=${2:?}; shift 2 ;;
     --server-cpus) server_cpus=${2:?}; shift 2 ;;
     --bench-cpus) bench_cpus=${2:?}; shift 2 ;;
@@ -89,9 +93,14 @@ PY
 }
 
 echo "sweep.sh: version $version, roughtimed --workers $workers (pid $server_pid), ${duration}s x $repeats per point" >&2
-for i in $(seq "$repeats"); do run "peak-$i" --concurrency "$peak_concurrency"; done
-peak=$(median_of answered_per_second "$tmp"/peak-*.json)
-echo "sweep.sh: peak $peak answered/s (closed loop, concurrency $peak_concurrency)" >&2
+if [ -z "$peak" ]; then
+  for i in $(seq "$repeats"); do run "peak-$i" --concurrency "$peak_concurrency"; done
+  peak=$(median_of answered_per_second "$tmp"/peak-*.json)
+  echo "sweep.sh: peak $peak answered/s (closed loop, concurrency $peak_concurrency)" >&2
+else
+  [[ "$peak" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--peak must be a number"
+  echo "sweep.sh: peak given: $peak answered/s" >&2
+fi
 for f in $points; do
   rate=$(python3 -c "print(max(1, round($peak * $f)))")
   for i in $(seq "$repeats"); do run "point-$f-$i" --rate "$rate"; done

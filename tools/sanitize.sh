@@ -7,7 +7,8 @@
 #   tools/sanitize.sh                 # build-asan, all suites
 #   BUILDDIR=/tmp/b tools/sanitize.sh --suite protocol
 #
-# Extra arguments go to `meson test`. See docs/FUZZING.md.
+# Extra arguments go to `meson test`. See docs/FUZZING.md. CI runs a
+# smaller selection instead: tools/sanitize-ci.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,13 +25,10 @@ if [ ! -f "$builddir/build.ninja" ]; then
 fi
 ninja -C "$builddir" >/dev/null || ninja -C "$builddir"
 
-# LeakSanitizer needs ptrace-like access to stop the threads it scans; it
-# works in our CI container and on this VM. Set DETECT_LEAKS=0 where it
-# cannot (it then reports "LeakSanitizer has encountered a fatal error").
-detect_leaks=${DETECT_LEAKS:-1}
-export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:print_stacktrace=1:detect_leaks=${detect_leaks}:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1"
-export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
-export LSAN_OPTIONS="print_suppressions=0"
+# ASAN_OPTIONS, UBSAN_OPTIONS, LSAN_OPTIONS (DETECT_LEAKS=0 turns
+# LeakSanitizer off where ptrace restrictions stop it).
+# shellcheck source=tools/sanitizer-env.sh
+. tools/sanitizer-env.sh
 
 # Sanitized binaries are 2-3x slower; give the timeouts room.
 meson test -C "$builddir" --print-errorlogs --num-processes 2 \

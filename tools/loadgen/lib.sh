@@ -1,5 +1,5 @@
-# Shell helpers shared by the load scripts in tools/loadgen (compare.sh,
-# junk_flood.sh, sweep.sh). Source it after setting `tmp` to a scratch
+# Shell helpers shared by the load scripts in tools/loadgen (ab.sh,
+# compare.sh, junk_flood.sh, sweep.sh). Source it after setting `tmp` to a scratch
 # directory; every process started here is stopped by `stop_all` (the
 # callers trap it on EXIT).
 

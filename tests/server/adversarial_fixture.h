@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -19,6 +20,7 @@
 #include "gtest/gtest.h"
 #include "roughtime/request.h"
 #include "roughtime/response.h"
+#include "root_key_fixture.h"
 #include "server_process.h"
 #include "tcp_test_client.h"
 #include "test_files.h"
@@ -28,18 +30,12 @@ namespace roughtime::server::testing {
 
 using Stats = std::map<std::string, uint64_t>;
 
-class AdversarialTest : public ::testing::Test {
+class AdversarialTest : public RootKeyFixture<> {
  protected:
-  void SetUp() override {
-    key_path_ = dir_.File("root.key");
-    ASSERT_TRUE(WriteSeedHexFile(key_path_, root_.seed(), 0600));
-  }
-
   // Starts the server (one worker, stats every 100ms); returns its port.
   uint16_t Start(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--root-key", key_path_, "--port=0",
-                               "--workers=1", "--stats-interval=100ms"});
-    return StartListening(args, &server_, "", /*wait_serving=*/true);
+    args.insert(args.begin(), "--stats-interval=100ms");
+    return StartWithRootKey(std::move(args));
   }
 
   BuiltRequest Good() const {
@@ -118,11 +114,6 @@ class AdversarialTest : public ::testing::Test {
     EXPECT_EQ(server_->Stop(SIGTERM), 0) << server_->Output();
     return ExitStats(server_->Lines());
   }
-
-  TempDir dir_;
-  SigningKey root_ = SigningKey::Generate();
-  std::string key_path_;
-  std::unique_ptr<ServerProcess> server_;
 
  private:
   static bool Checked(const std::string& name) {

@@ -10,6 +10,7 @@
 #include "client_behaviours.h"
 #include "gtest/gtest.h"
 #include "roughtime/crypto.h"
+#include "root_key_fixture.h"
 #include "server_process.h"
 #include "test_files.h"
 #include "udp_test_client.h"
@@ -17,14 +18,9 @@
 namespace roughtime::server::testing {
 namespace {
 
-class ClientsEndToEndTest : public ::testing::TestWithParam<std::string> {
+class ClientsEndToEndTest
+    : public RootKeyFixture<::testing::TestWithParam<std::string>> {
  protected:
-  void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty());
-    key_path_ = dir_.File("root.key");
-    ASSERT_TRUE(WriteSeedHexFile(key_path_, root_.seed(), 0600));
-  }
-
   std::unique_ptr<ServerProcess> StartServer(std::vector<std::string> args) {
     args.insert(args.begin(), {"--root-key", key_path_, "--io=" + GetParam(),
                                "--workers=2", "--stats-interval=0"});
@@ -33,10 +29,6 @@ class ClientsEndToEndTest : public ::testing::TestWithParam<std::string> {
     EXPECT_TRUE(server.ok()) << server.status();
     return server.ok() ? *std::move(server) : nullptr;
   }
-
-  TempDir dir_;
-  SigningKey root_ = SigningKey::Generate();
-  std::string key_path_;
 };
 
 TEST_P(ClientsEndToEndTest, EveryClientGetsAVerifiedAnswerOverIpv4AndIpv6) {

@@ -17,6 +17,7 @@
 #include "client_behaviours.h"
 #include "gtest/gtest.h"
 #include "roughtime/crypto.h"
+#include "root_key_fixture.h"
 #include "server_process.h"
 #include "test_files.h"
 #include "udp_test_client.h"
@@ -24,14 +25,8 @@
 namespace roughtime::server::testing {
 namespace {
 
-class KeyLifetimeTest : public ::testing::Test {
+class KeyLifetimeTest : public RootKeyFixture<> {
  protected:
-  void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty());
-    key_path_ = dir_.File("root.key");
-    ASSERT_TRUE(WriteSeedHexFile(key_path_, root_.seed(), 0600));
-  }
-
   uint16_t Start(std::vector<std::string> args) {
     args.insert(args.begin(), {"--port=0", "--listen=127.0.0.1",
                                "--stats-interval=0"});
@@ -45,11 +40,6 @@ class KeyLifetimeTest : public ::testing::Test {
     }
     return n;
   }
-
-  TempDir dir_;
-  SigningKey root_ = SigningKey::Generate();
-  std::string key_path_;
-  std::unique_ptr<ServerProcess> server_;
 };
 
 TEST_F(KeyLifetimeTest, OnlineKeyRotatesUnderTrafficWithoutLosingRequests) {

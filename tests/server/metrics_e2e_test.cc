@@ -28,6 +28,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "roughtime/crypto.h"
+#include "root_key_fixture.h"
 #include "server_process.h"
 #include "test_files.h"
 #include "udp_test_client.h"
@@ -135,14 +136,8 @@ std::map<std::string, double> Samples(const std::string& page) {
   return out;
 }
 
-class MetricsE2eTest : public ::testing::Test {
+class MetricsE2eTest : public RootKeyFixture<> {
  protected:
-  void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty());
-    key_path_ = dir_.File("root.key");
-    ASSERT_TRUE(WriteSeedHexFile(key_path_, root_.seed(), 0600));
-  }
-
   // Starts the server; fills udp_port_ and metrics_port_.
   void Start(std::vector<std::string> args) {
     args.insert(args.begin(), {"--port=0", "--listen=127.0.0.1",
@@ -192,10 +187,6 @@ class MetricsE2eTest : public ::testing::Test {
     return s;
   }
 
-  TempDir dir_;
-  SigningKey root_ = SigningKey::Generate();
-  std::string key_path_;
-  std::unique_ptr<ServerProcess> server_;
   uint16_t udp_port_ = 0;
   uint16_t metrics_port_ = 0;
 };

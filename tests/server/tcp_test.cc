@@ -6,12 +6,14 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "client_behaviours.h"
 #include "gtest/gtest.h"
 #include "roughtime/crypto.h"
 #include "roughtime/wire.h"
+#include "root_key_fixture.h"
 #include "server_process.h"
 #include "tcp_test_client.h"
 #include "test_files.h"
@@ -20,30 +22,18 @@
 namespace roughtime::server::testing {
 namespace {
 
-class TcpTest : public ::testing::Test {
+class TcpTest : public RootKeyFixture<> {
  protected:
-  void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty());
-    key_path_ = dir_.File("root.key");
-    ASSERT_TRUE(WriteSeedHexFile(key_path_, root_.seed(), 0600));
-  }
-
   // Starts the server and returns its port (0 on failure).
   uint16_t Start(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--root-key", key_path_, "--port=0",
-                               "--workers=1", "--stats-interval=0"});
-    return StartListening(args, &server_, "", /*wait_serving=*/true);
+    args.insert(args.begin(), "--stats-interval=0");
+    return StartWithRootKey(std::move(args));
   }
 
   std::map<std::string, uint64_t> StopAndStats() {
     EXPECT_EQ(server_->Stop(SIGTERM), 0) << server_->Output();
     return ExitStats(server_->Lines());
   }
-
-  TempDir dir_;
-  SigningKey root_ = SigningKey::Generate();
-  std::string key_path_;
-  std::unique_ptr<ServerProcess> server_;
 };
 
 std::vector<ClientBehaviour> FramedClients() {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "batcher_fixture.h"
 #include "client_behaviours.h"
 #include "fake_clock.h"
 #include "gmock/gmock.h"
@@ -39,56 +40,6 @@ void operator delete(void* p, size_t) noexcept { std::free(p); }
 
 namespace roughtime::server {
 namespace {
-
-using ::roughtime::server::testing::BuildClientRequest;
-using ::roughtime::server::testing::ClientBehaviour;
-using ::roughtime::server::testing::DeployedClients;
-using ::roughtime::server::testing::FakeClock;
-using ::roughtime::server::testing::VerifyAsClient;
-
-const ClientBehaviour& Client(const std::string& name) {
-  static const std::vector<ClientBehaviour> clients = DeployedClients();
-  for (const ClientBehaviour& c : clients) {
-    if (c.name == name) return c;
-  }
-  ADD_FAILURE() << "no client " << name;
-  return clients.front();
-}
-
-class BatcherTest : public ::testing::Test {
- protected:
-  BatcherTest()
-      : root_(SigningKey::Generate()),
-        identity_(DelegateOnlineKey(root_, Window())) {}
-
-  DelegationWindow Window() const {
-    const uint64_t now = absl::ToUnixSeconds(clock_.Now());
-    return {now - 3600, now + 3600};
-  }
-
-  std::unique_ptr<Batcher> MakeBatcher(size_t max_batch,
-                                       absl::Duration delay,
-                                       const ClockGate* gate = nullptr) {
-    BatcherOptions options;
-    options.clock_gate = gate;
-    options.max_batch = max_batch;
-    options.max_delay = delay;
-    options.radius = absl::Seconds(5);
-    return std::make_unique<Batcher>(&identity_, &clock_, options, &stats_);
-  }
-
-  // Keeps the request bytes alive while the batch refers to them.
-  const BuiltRequest& Keep(BuiltRequest r) {
-    requests_.push_back(std::make_unique<BuiltRequest>(std::move(r)));
-    return *requests_.back();
-  }
-
-  FakeClock clock_;
-  SigningKey root_;
-  OnlineIdentity identity_;
-  WorkerStats stats_;
-  std::vector<std::unique_ptr<BuiltRequest>> requests_;
-};
 
 TEST_F(BatcherTest, EveryClientBehaviourInOneBatchVerifies) {
   auto batcher = MakeBatcher(64, absl::Milliseconds(1));
@@ -219,58 +170,6 @@ TEST_F(BatcherTest, FlushesAfterTheDeadlineOfTheOldestRequest) {
   ASSERT_TRUE(batcher->Offer(
       Keep(BuildClientRequest(c, root_.public_key())).packet));
   EXPECT_EQ(batcher->TimeToDeadline(), absl::Milliseconds(2));
-}
-
-TEST_F(BatcherTest, ALingeringBatchWaitsForFullOrDeadlineNotForADrain) {
-  auto batcher = MakeBatcher(4, absl::Milliseconds(1));
-  const ClientBehaviour& c = Client("CloudflareIetf");
-  ASSERT_TRUE(batcher->Offer(
-      Keep(BuildClientRequest(c, root_.public_key())).packet));
-  batcher->set_lingering(true);
-  EXPECT_EQ(batcher->FlushDue(/*drained=*/true), std::nullopt);
-  clock_.Advance(absl::Microseconds(999));
-  EXPECT_EQ(batcher->FlushDue(true), std::nullopt);
-  EXPECT_EQ(batcher->TimeToDeadline(), absl::Microseconds(1));
-  clock_.Advance(absl::Microseconds(1));
-  EXPECT_EQ(batcher->FlushDue(true), FlushReason::kDeadline);
-  EXPECT_EQ(batcher->HoldTime(), absl::ZeroDuration());
-  // Full still flushes at once.
-  for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(batcher->Offer(
-        Keep(BuildClientRequest(c, root_.public_key())).packet));
-  }
-  EXPECT_EQ(batcher->FlushDue(true), FlushReason::kFull);
-  ASSERT_EQ(batcher->Flush(FlushReason::kFull), 4u);
-  batcher->Reset();
-  // No longer busy: a drained socket is answered at once again.
-  batcher->set_lingering(false);
-  ASSERT_TRUE(batcher->Offer(
-      Keep(BuildClientRequest(c, root_.public_key())).packet));
-  EXPECT_EQ(batcher->FlushDue(true), FlushReason::kDrained);
-}
-
-TEST_F(BatcherTest, HoldTimeIsTheTimeToFillAtTheArrivalRateSoFar) {
-  auto batcher = MakeBatcher(64, absl::Milliseconds(1));
-  const ClientBehaviour& c = Client("CloudflareIetf");
-  EXPECT_EQ(batcher->HoldTime(), absl::ZeroDuration());  // nothing to hold
-  // 8 requests over 80 us: 56 more need 560 us at that rate.
-  for (int i = 0; i < 8; ++i) {
-    ASSERT_TRUE(batcher->Offer(
-        Keep(BuildClientRequest(c, root_.public_key())).packet));
-    clock_.Advance(absl::Microseconds(10));
-  }
-  EXPECT_EQ(batcher->HoldTime(), absl::Microseconds(560));
-  // Never past the deadline (slow arrivals) ...
-  clock_.Advance(absl::Microseconds(720));
-  EXPECT_EQ(batcher->HoldTime(), absl::Microseconds(200));
-  // ... and never so short that the worker would spin.
-  batcher->Reset();
-  for (int i = 0; i < 32; ++i) {
-    ASSERT_TRUE(batcher->Offer(
-        Keep(BuildClientRequest(c, root_.public_key())).packet));
-  }
-  clock_.Advance(absl::Microseconds(1));
-  EXPECT_EQ(batcher->HoldTime(), Batcher::kMinHold);
 }
 
 TEST_F(BatcherTest, DropsAreCountedByReasonAndNeverBatched) {

@@ -70,10 +70,7 @@ for t in "$target_a" "$target_b"; do
 done
 family_of "$version" >/dev/null
 
-bench=$(realpath -m "$build/tools/loadgen/roughtime-bench")
-roughtimed=$(realpath -m "$build/src/server/roughtimed")
-[ -x "$bench" ] || die "$bench not built (ninja -C $build tools/loadgen/roughtime-bench)"
-[ -x "$roughtimed" ] || die "$roughtimed not built (ninja -C $build src/server/roughtimed)"
+find_binaries "$build"
 
 tmp=$(mktemp -d /tmp/roughtime-ab.XXXXXX)
 pid_a="" pid_b=""

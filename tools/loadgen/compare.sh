@@ -66,11 +66,8 @@ while [ $# -gt 0 ]; do
 done
 [[ "$repeats" =~ ^[1-9][0-9]*$ ]] || die "--repeats must be a positive integer"
 
-bench=$(realpath -m "$build/tools/loadgen/roughtime-bench")
-roughtimed=$(realpath -m "$build/src/server/roughtimed")
+find_binaries "$build"
 core_bench=$(realpath -m "$build/tools/bench/roughtime-core-bench")
-[ -x "$bench" ] || die "$bench not built (ninja -C $build tools/loadgen/roughtime-bench)"
-[ -x "$roughtimed" ] || die "$roughtimed not built (ninja -C $build src/server/roughtimed)"
 if [ -z "$floor_us" ] && [ ! -x "$core_bench" ]; then
   die "$core_bench not built (ninja -C $build tools/bench/roughtime-core-bench), or give --floor-us"
 fi

@@ -45,10 +45,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-bench=$(realpath -m "$build/tools/loadgen/roughtime-bench")
-roughtimed=$(realpath -m "$build/src/server/roughtimed")
-[ -x "$bench" ] || die "$bench not built"
-[ -x "$roughtimed" ] || die "$roughtimed not built"
+find_binaries "$build"
 
 tmp=$(mktemp -d /tmp/roughtime-junk.XXXXXX)
 server_pid=""

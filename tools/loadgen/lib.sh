@@ -27,6 +27,15 @@ stop_pid() {
   fi
 }
 
+# find_binaries BUILD: sets bench and roughtimed (absolute paths) from the
+# meson build directory BUILD, or stops saying which target to build.
+find_binaries() {
+  bench=$(realpath -m "$1/tools/loadgen/roughtime-bench")
+  roughtimed=$(realpath -m "$1/src/server/roughtimed")
+  [ -x "$bench" ] || die "$bench not built (ninja -C $1 tools/loadgen/roughtime-bench)"
+  [ -x "$roughtimed" ] || die "$roughtimed not built (ninja -C $1 src/server/roughtimed)"
+}
+
 # start_roughtimed NAME CPUS [roughtimed flags...]
 # Runs `roughtimed --dev --listen 127.0.0.1:0` in $tmp/NAME (so its
 # development key is made there), stderr in $tmp/NAME.err, and sets

@@ -63,10 +63,7 @@ family_of "$version" >/dev/null
 out=${out:-$build/sweep}
 mkdir -p "$out"
 
-bench=$(realpath -m "$build/tools/loadgen/roughtime-bench")
-roughtimed=$(realpath -m "$build/src/server/roughtimed")
-[ -x "$bench" ] || die "$bench not built (ninja -C $build tools/loadgen/roughtime-bench)"
-[ -x "$roughtimed" ] || die "$roughtimed not built (ninja -C $build src/server/roughtimed)"
+find_binaries "$build"
 
 tmp=$(mktemp -d /tmp/roughtime-sweep.XXXXXX)
 server_pid=""

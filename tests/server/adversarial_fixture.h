@@ -69,21 +69,28 @@ class AdversarialTest : public RootKeyFixture<> {
     return reply.has_value() && Verifies(*reply, request);
   }
 
-  // The first interval stats line counting `received` datagrams (the
-  // server has then handled everything sent so far).
-  Stats WaitForReceived(uint64_t received) {
+  // The first interval stats line counting `received` datagrams and
+  // `responses` answers (the server has then handled everything sent so
+  // far). Both are needed: the worker counts a response after sendmmsg
+  // returns, so a line printed between the send and that count shows the
+  // datagram received but its answer not yet counted, although the client
+  // already holds it.
+  Stats WaitForHandled(uint64_t received, uint64_t responses) {
     const absl::Time deadline = absl::Now() + absl::Seconds(5);
     while (absl::Now() < deadline) {
       const std::vector<std::string> lines = server_->Lines();
       for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
         if (!absl::StartsWith(*it, "roughtimed: stats at=interval ")) continue;
         Stats s = ParseStatsLine(*it);
-        if (s["received"] == received) return s;
+        if (s["received"] == received && s["responses"] == responses) {
+          return s;
+        }
         break;  // only the newest line is current
       }
       absl::SleepFor(absl::Milliseconds(20));
     }
-    ADD_FAILURE() << "no stats line with received=" << received << "\n"
+    ADD_FAILURE() << "no stats line with received=" << received
+                  << " responses=" << responses << "\n"
                   << server_->Output();
     return {};
   }

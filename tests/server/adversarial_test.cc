@@ -44,7 +44,7 @@ TEST_F(AdversarialTest, EveryHostileClassIsDroppedAndCountedExactly) {
     ++answered;
     expected[row.counter] += kCopies;
 
-    Stats stats = WaitForReceived(received);
+    Stats stats = WaitForHandled(received, answered);
     ASSERT_FALSE(stats.empty());
     for (const auto& [name, value] : stats) {
       if (!absl::StartsWith(name, "drop_")) continue;

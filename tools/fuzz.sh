@@ -16,11 +16,9 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 builddir=${BUILDDIR:-build-fuzz}
-all_targets=(request_fuzzer batcher_fuzzer response_fuzzer
-             response_mutation_fuzzer server_list_fuzzer report_fuzzer
-             config_fuzzer)
+source tools/fuzz-lib.sh
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
+[ ${#targets[@]} -gt 0 ] || targets=("${fuzz_all_targets[@]}")
 
 # Packages needed only here (tools/fuzz-deps.txt), installed when missing.
 missing=()
@@ -49,16 +47,15 @@ ninja -C "$builddir" "${ninja_targets[@]}" >/dev/null ||
 
 python3 tests/fuzz/make_corpus.py "${ROUGHTIME_VECTORS:-../shared/protocol/vectors}" \
   tests/client/testdata "$builddir/corpus" >/dev/null
+# Start from what earlier runs found too (the committed packed corpora).
+for t in "${targets[@]}"; do
+  [ ! -f "tests/fuzz/corpus/$t.hex" ] ||
+    python3 tools/fuzz_corpus.py unpack "tests/fuzz/corpus/$t.hex" \
+      "$builddir/corpus/$t" >/dev/null
+done
 
 export ASAN_OPTIONS="halt_on_error=1:print_stacktrace=1:detect_leaks=${DETECT_LEAKS:-1}"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
-max_len() {
-  case $1 in
-    batcher_fuzzer) echo 12000 ;;   # several 1024-byte datagrams
-    request_fuzzer|response_fuzzer) echo 1600 ;;
-    *) echo 8192 ;;
-  esac
-}
 
 crashed=0
 printf '%-26s %12s %10s %s\n' target executions exec/s result
@@ -67,7 +64,7 @@ for t in "${targets[@]}"; do
   artifacts="$builddir/artifacts/$t/"
   mkdir -p "$artifacts"
   rc=0
-  "$builddir/tests/fuzz/$t" -max_total_time="$seconds" -max_len="$(max_len "$t")" \
+  "$builddir/tests/fuzz/$t" -max_total_time="$seconds" -max_len="$(fuzz_max_len "$t")" \
     -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$artifacts" "$builddir/corpus/$t" >"$log" 2>&1 || rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

@@ -43,6 +43,15 @@ tests=(
   delegation_file_test
   # The sanitized roughtimed under the socket fault shim.
   fault_socket_test
+  # Every committed fuzz corpus input (tests/fuzz/corpus), through the same
+  # checks as the fuzz targets.
+  fuzz_replay_request_fuzzer
+  fuzz_replay_batcher_fuzzer
+  fuzz_replay_response_fuzzer
+  fuzz_replay_response_mutation_fuzzer
+  fuzz_replay_server_list_fuzzer
+  fuzz_replay_report_fuzzer
+  fuzz_replay_config_fuzzer
 )
 
 builddir=${BUILDDIR:-build-asan-ci}
@@ -63,6 +72,9 @@ if [ ! -f "$builddir/build.ninja" ]; then
     { cat /tmp/roughtime-asan-ci-setup.log; exit 1; }
 fi
 
+# An existing build directory re-reads changed meson.build files first, so
+# the introspection below sees newly registered tests.
+ninja -C "$builddir" build.ninja >/dev/null
 # Only what the selected tests run or spawn, not the whole project.
 target_list=$(python3 tools/sanitize_ci_targets.py "$builddir" "${tests[@]}")
 mapfile -t targets <<<"$target_list"

@@ -155,14 +155,20 @@ absl::StatusOr<ServerList> ParseServerList(absl::string_view json_text) {
   json doc = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
     // nlohmann's non-throwing parse gives no position; parse again with
-    // exceptions to get one line saying where the syntax breaks.
+    // exceptions to get one line saying where the syntax breaks. Catch
+    // every json::exception, not only parse_error: a number too large for
+    // a double (e.g. 1e999) is out_of_range 406 (found by
+    // server_list_fuzzer; it used to abort the client).
     try {
       json ignored = json::parse(json_text);
-    (void)ignored;
-    } catch (const json::parse_error& e) {
+      (void)ignored;
+    } catch (const json::exception& e) {
       std::string what = e.what();
       size_t cut = what.find("] ");
       if (cut != std::string::npos) what = what.substr(cut + 2);
+      // The message quotes the offending token, which can be long.
+      constexpr size_t kMaxMessage = 160;
+      if (what.size() > kMaxMessage) what = what.substr(0, kMaxMessage) + "...";
       return absl::InvalidArgumentError(absl::StrCat("not JSON: ", what));
     }
     return absl::InvalidArgumentError("not JSON");

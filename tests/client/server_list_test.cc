@@ -95,6 +95,11 @@ TEST(ServerListTest, MalformedListsGiveOneClearLine) {
   std::vector<std::pair<std::string, std::string>> cases = {
       {"", "not JSON"},
       {"{\"servers\": [", "not JSON: parse error at line 1"},
+      // A number no double holds: nlohmann throws out_of_range, not
+      // parse_error (server_list_fuzzer crash, 2026-11-26).
+      {"{\"servers\": [1e999]}", "not JSON: number overflow parsing '1e999'"},
+      {"{\"servers\": [" + std::string(400, '6') + "e633]}",
+       "not JSON: number overflow parsing '666"},
       {"[]", "not a JSON object"},
       {"{}", "no \"servers\" array"},
       {"{\"servers\": {}}", "no \"servers\" array"},
@@ -121,6 +126,7 @@ TEST(ServerListTest, MalformedListsGiveOneClearLine) {
     ASSERT_FALSE(list.ok());
     EXPECT_THAT(list.status().message(), HasSubstr(error));
     EXPECT_EQ(list.status().message().find('\n'), absl::string_view::npos);
+    EXPECT_LT(list.status().message().size(), 200u);
   }
 }
 
@@ -132,6 +138,16 @@ TEST(ServerListTest, CliRejectsMalformedAndUnchainableLists) {
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
   EXPECT_THAT(r.err, HasSubstr("malformed-truncated.json: not JSON: parse "
                                "error at line 3"));
+  // The input the fuzzer found, as a file: one line and exit 2, no abort.
+  const std::string overflow_dir = MakeTempDir();
+  WriteFileOrDie(overflow_dir + "/overflow.json",
+                 "{\"servers\": [{},\n 1e999]}\n");
+  RunResult o = RunProgram(
+      {cli, "measure", "--servers", overflow_dir + "/overflow.json"});
+  EXPECT_EQ(o.exit_code, 2) << o.err;
+  EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
+  EXPECT_THAT(o.err, HasSubstr("overflow.json: not JSON: number overflow"));
+  std::filesystem::remove_all(overflow_dir);
   // Only Google servers: nothing can be chained, so nothing is queried.
   std::string dir = MakeTempDir();
   WriteFileOrDie(dir + "/google.json",

@@ -5,10 +5,14 @@
 // accepted request always gets a response no larger than itself, and that
 // response verifies with the client's VerifyResponse against exactly the
 // request sent (every version answers what it was asked in its own dialect).
+// And the kernel filter (src/server/bpf_filter.cc, run here by a user-space
+// classic BPF interpreter) never drops a datagram the server would accept:
+// such a filter would lose clients silently.
 #include <cstddef>
 #include <cstdint>
 
 #include "absl/time/time.h"
+#include "classic_bpf.h"
 #include "fuzz_support.h"
 #include "roughtime/request.h"
 #include "roughtime/response.h"
@@ -26,6 +30,12 @@ void Check(ByteSpan packet) {
   static State* state = new State;
   ParsedRequest parsed;
   const DropReason reason = ParseRequest(packet, state->policy, &parsed);
+  const std::optional<bool> filter_passes =
+      server::testing::RequestFilterPasses(packet);
+  if (!filter_passes) InvariantFailed("the kernel filter did not run");
+  if (reason == DropReason::kNone && !*filter_passes) {
+    InvariantFailed("the kernel filter drops a request the server accepts");
+  }
   if (reason != DropReason::kNone) {
     if (DropReasonName(reason).empty()) InvariantFailed("unnamed drop reason");
     return;

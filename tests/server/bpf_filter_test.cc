@@ -17,8 +17,10 @@
 #include <thread>
 #include <vector>
 
+#include "classic_bpf.h"
 #include "client_behaviours.h"
 #include "gtest/gtest.h"
+#include "hostile_packets.h"
 #include "roughtime/bytes.h"
 #include "roughtime/crypto.h"
 #include "roughtime/request.h"
@@ -33,6 +35,9 @@ namespace roughtime::server {
 namespace {
 
 using ::roughtime::server::testing::BuildClientRequest;
+using ::roughtime::server::testing::HostileRow;
+using ::roughtime::server::testing::HostileUdpRows;
+using ::roughtime::server::testing::RequestFilterPasses;
 using ::roughtime::server::testing::ClientBehaviour;
 using ::roughtime::server::testing::DeployedClients;
 using ::roughtime::server::testing::Loopback;
@@ -168,6 +173,55 @@ TEST(RequestFilterTest, EveryDeployedClientsRequestPasses) {
     ASSERT_FALSE(r.packet.empty()) << client.name;
     EXPECT_TRUE(s.Delivered(r.packet)) << client.name;
   }
+}
+
+// The user-space interpreter (classic_bpf.h) that request_fuzzer uses to
+// check "the filter never drops a request the server accepts" must give the
+// kernel's verdict: every crafted shape above, every hostile row, every
+// deployed client, and random datagrams around the size and tag-count
+// limits, each through the real kernel filter and through the interpreter.
+TEST(RequestFilterTest, UserSpaceInterpreterAgreesWithTheKernel) {
+  FilteredSocket s;
+  const PublicKey root = SigningKey::Generate().public_key();
+  std::vector<Bytes> packets = {
+      Framed(12),   Framed(1023), Framed(1024),
+      Framed(1036), Framed(1500), Framed(1501),
+      Bytes(1024, 0), GoogleShaped(1020, 2), GoogleShaped(1024, 1),
+      GoogleShaped(1024, 64), GoogleShaped(1024, 65), GoogleShaped(1024, 0),
+      GoogleShaped(1024, 0x100), GoogleShaped(1026, 2), GoogleShaped(1500, 3),
+      GoogleShaped(1504, 3)};
+  for (const HostileRow& row : HostileUdpRows(root)) {
+    packets.push_back(row.packet);
+  }
+  for (const ClientBehaviour& client : DeployedClients()) {
+    packets.push_back(BuildClientRequest(client, root).packet);
+  }
+  for (int i = 0; i < 200; ++i) {
+    uint8_t pick[4];
+    RandomBytes(MutableByteSpan(pick, sizeof(pick)));
+    // Sizes 1016..1527 (both size limits inside), then framed, a small
+    // little-endian tag count, or random bytes.
+    Bytes p(1016 + (pick[0] | (pick[1] & 1) << 8));
+    RandomBytes(MutableByteSpan(p));
+    if (pick[2] % 3 == 0) {
+      WriteFrameHeader(p.data(), static_cast<uint32_t>(p.size() - 12));
+    } else if (pick[2] % 3 == 1) {
+      StoreLE32(p.data(), pick[3] % 70);
+    }
+    packets.push_back(std::move(p));
+  }
+  int passed = 0;
+  for (const Bytes& packet : packets) {
+    const std::optional<bool> interpreted = RequestFilterPasses(packet);
+    ASSERT_TRUE(interpreted.has_value());
+    EXPECT_EQ(*interpreted, s.Delivered(packet))
+        << "size " << packet.size() << ", first bytes "
+        << HexEncode(ByteSpan(packet.data(), std::min<size_t>(12, packet.size())));
+    passed += *interpreted ? 1 : 0;
+  }
+  // Both verdicts were exercised.
+  EXPECT_GT(passed, 10);
+  EXPECT_LT(passed, static_cast<int>(packets.size()) - 10);
 }
 
 // Datagrams the filter drops are counted in the socket's drop counter

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of tests/fuzz with clang + ASan + UBSan and
 # runs each one after the other for SECONDS (default 60), starting from seed
-# corpora generated from the shared vectors and the client fixtures.
+# corpora generated from the shared vectors and the client fixtures plus the
+# committed corpora of tests/fuzz/corpus (tools/fuzz-pack.sh updates those).
 #
 #   tools/fuzz.sh 180                    # every target, 180 s each
 #   tools/fuzz.sh 60 request_fuzzer      # only the named targets

@@ -21,31 +21,15 @@
 #include <iterator>
 #include <optional>
 #include <string>
-#include <vector>
+
+#include "absl/status/statusor.h"
+#include "roughtime/bytes.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
 namespace {
 
-std::optional<std::vector<uint8_t>> DecodeHex(const std::string& line) {
-  if (line.size() % 2 != 0) return std::nullopt;
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::vector<uint8_t> out(line.size() / 2);
-  for (size_t i = 0; i < out.size(); ++i) {
-    const int hi = nibble(line[2 * i]);
-    const int lo = nibble(line[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out[i] = static_cast<uint8_t>(hi << 4 | lo);
-  }
-  return out;
-}
-
-void Run(const std::vector<uint8_t>& input) {
+void Run(const roughtime::Bytes& input) {
   LLVMFuzzerTestOneInput(input.data(), input.size());
 }
 
@@ -58,8 +42,8 @@ std::optional<size_t> ReplayPacked(const std::filesystem::path& path) {
   for (std::string line; std::getline(in, line);) {
     ++line_number;
     if (line.empty() || line[0] == '#') continue;
-    const std::optional<std::vector<uint8_t>> input = DecodeHex(line);
-    if (!input) {
+    const absl::StatusOr<roughtime::Bytes> input = roughtime::HexDecode(line);
+    if (!input.ok()) {
       std::cerr << path.string() << ":" << line_number << ": not hex\n";
       return std::nullopt;
     }
@@ -72,8 +56,8 @@ std::optional<size_t> ReplayPacked(const std::filesystem::path& path) {
 std::optional<size_t> ReplayRaw(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
-  const std::vector<uint8_t> input((std::istreambuf_iterator<char>(in)),
-                                   std::istreambuf_iterator<char>());
+  const roughtime::Bytes input((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
   Run(input);
   return 1;
 }

@@ -78,14 +78,10 @@ class AdversarialTest : public RootKeyFixture<> {
   Stats WaitForHandled(uint64_t received, uint64_t responses) {
     const absl::Time deadline = absl::Now() + absl::Seconds(5);
     while (absl::Now() < deadline) {
-      const std::vector<std::string> lines = server_->Lines();
-      for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
-        if (!absl::StartsWith(*it, "roughtimed: stats at=interval ")) continue;
-        Stats s = ParseStatsLine(*it);
-        if (s["received"] == received && s["responses"] == responses) {
-          return s;
-        }
-        break;  // only the newest line is current
+      std::optional<Stats> s = NewestIntervalStats();
+      if (s && (*s)["received"] == received &&
+          (*s)["responses"] == responses) {
+        return *s;
       }
       absl::SleepFor(absl::Milliseconds(20));
     }
@@ -104,12 +100,9 @@ class AdversarialTest : public RootKeyFixture<> {
     std::string differences = "no interval stats line";
     const absl::Time deadline = absl::Now() + absl::Seconds(5);
     while (absl::Now() < deadline) {
-      const std::vector<std::string> lines = server_->Lines();
-      for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
-        if (!absl::StartsWith(*it, "roughtimed: stats at=interval ")) continue;
-        differences = Differences(ParseStatsLine(*it), expected);
+      if (std::optional<Stats> s = NewestIntervalStats()) {
+        differences = Differences(*s, expected);
         if (differences.empty()) return;
-        break;  // only the newest line is current
       }
       absl::SleepFor(absl::Milliseconds(20));
     }
@@ -123,6 +116,17 @@ class AdversarialTest : public RootKeyFixture<> {
   }
 
  private:
+  // The newest interval stats line (only the newest is current), if any.
+  std::optional<Stats> NewestIntervalStats() const {
+    const std::vector<std::string> lines = server_->Lines();
+    for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
+      if (absl::StartsWith(*it, "roughtimed: stats at=interval ")) {
+        return ParseStatsLine(*it);
+      }
+    }
+    return std::nullopt;
+  }
+
   static bool Checked(const std::string& name) {
     return absl::StartsWith(name, "drop_") || absl::StartsWith(name, "tcp_") ||
            name == "received" || name == "requests" || name == "responses";

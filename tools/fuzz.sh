@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of tests/fuzz with clang + ASan + UBSan and
 # runs each one after the other for SECONDS (default 60), starting from seed
-# corpora generated from the shared vectors and the client fixtures plus the
+# corpora generated from the test vectors (tests/vectors) and the client fixtures plus the
 # committed corpora of tests/fuzz/corpus (tools/fuzz-pack.sh updates those).
 #
 #   tools/fuzz.sh 180                    # every target, 180 s each
@@ -46,7 +46,7 @@ for t in "${targets[@]}"; do ninja_targets+=("tests/fuzz/$t"); done
 ninja -C "$builddir" "${ninja_targets[@]}" >/dev/null ||
   ninja -C "$builddir" "${ninja_targets[@]}"
 
-python3 tests/fuzz/make_corpus.py "${ROUGHTIME_VECTORS:-../shared/protocol/vectors}" \
+python3 tests/fuzz/make_corpus.py "${ROUGHTIME_VECTORS:-tests/vectors}" \
   tests/client/testdata "$builddir/corpus" >/dev/null
 # Start from what earlier runs found too (the committed packed corpora).
 for t in "${targets[@]}"; do

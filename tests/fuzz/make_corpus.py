@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of the fuzz targets (docs/FUZZING.md) from the
-shared protocol vectors and the client test fixtures, so no binary corpus
+protocol test vectors (tests/vectors) and the client test fixtures, so no binary corpus
 is committed.
 
     make_corpus.py VECTORS_DIR CLIENT_TESTDATA_DIR OUT_DIR

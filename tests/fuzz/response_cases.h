@@ -1,5 +1,5 @@
 // The fixed verification settings the response fuzzers use: real request /
-// response pairs from the shared vectors (one per wire dialect we verify),
+// response pairs from the test vectors (one per wire dialect we verify),
 // each with the options a client would have used to send that request, and
 // the private keys when the vector publishes them (so mutated responses can
 // be re-signed and the checks after the signatures are reached).

@@ -1,5 +1,6 @@
 #include "vectors.h"
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -20,20 +21,38 @@ std::string VectorsDir() {
   return dir;
 }
 
-static std::string ReadText(const std::string& relative_path) {
-  const std::string path = VectorsDir() + "/" + relative_path;
-  std::ifstream in(path);
+static std::string PathOf(const std::string& relative_path) {
+  return VectorsDir() + "/" + relative_path;
+}
+
+static std::optional<std::string> ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
   if (!in) {
-    ADD_FAILURE() << "cannot open vector file " << path;
-    return "";
+    ADD_FAILURE() << "cannot open vector file " << path << ": "
+                  << std::strerror(errno);
+    return std::nullopt;
   }
   std::stringstream ss;
   ss << in.rdbuf();
+  if (in.bad()) {
+    ADD_FAILURE() << "cannot read vector file " << path;
+    return std::nullopt;
+  }
   return ss.str();
 }
 
-nlohmann::json LoadJson(const std::string& relative_path) {
-  return nlohmann::json::parse(ReadText(relative_path));
+std::optional<nlohmann::json> LoadJson(const std::string& relative_path) {
+  const std::string path = PathOf(relative_path);
+  std::optional<std::string> text = ReadText(path);
+  if (!text) return std::nullopt;
+  // Without exceptions: a truncated file must fail this test, not abort.
+  nlohmann::json json = nlohmann::json::parse(*text, nullptr,
+                                              /*allow_exceptions=*/false);
+  if (json.is_discarded()) {
+    ADD_FAILURE() << "vector file " << path << " is not valid JSON";
+    return std::nullopt;
+  }
+  return json;
 }
 
 Bytes Hex(const std::string& hex) {
@@ -45,13 +64,21 @@ Bytes Hex(const std::string& hex) {
   return *b;
 }
 
-Bytes LoadHexFile(const std::string& relative_path) {
-  std::string text = ReadText(relative_path);
+std::optional<Bytes> LoadHexFile(const std::string& relative_path) {
+  const std::string path = PathOf(relative_path);
+  std::optional<std::string> text = ReadText(path);
+  if (!text) return std::nullopt;
   std::string compact;
-  for (char c : text) {
+  for (char c : *text) {
     if (!std::isspace(static_cast<unsigned char>(c))) compact += c;
   }
-  return Hex(compact);
+  auto bytes = HexDecode(compact);
+  if (!bytes.ok()) {
+    ADD_FAILURE() << "vector file " << path << " is not hex: "
+                  << bytes.status();
+    return std::nullopt;
+  }
+  return *std::move(bytes);
 }
 
 PublicKey PublicKeyFromHex(const std::string& hex) {

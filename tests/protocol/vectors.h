@@ -1,8 +1,9 @@
-// Loads the shared protocol vectors (../shared/protocol/vectors, passed as
-// ROUGHTIME_VECTORS by meson) for the tests.
+// Loads the protocol test vectors (tests/vectors, passed as ROUGHTIME_VECTORS
+// by meson) for the tests.
 #ifndef ROUGHTIME_TESTS_PROTOCOL_VECTORS_H_
 #define ROUGHTIME_TESTS_PROTOCOL_VECTORS_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,11 +13,16 @@
 
 namespace roughtime::testing {
 
-// The directory of the vectors; fails the calling test when unset/missing.
+// The directory of the vectors; fails the calling test when unset.
 std::string VectorsDir();
-nlohmann::json LoadJson(const std::string& relative_path);
+// A vector file, relative to VectorsDir(). When the file is missing,
+// unreadable or malformed, these record a failure of the calling test that
+// names the file's full path and return nullopt: callers ASSERT on the
+// result, so a missing vector fails the tests that need it and nothing else
+// (no exception or crash takes the rest of the program down).
+std::optional<nlohmann::json> LoadJson(const std::string& relative_path);
 // A file of hex text (whitespace ignored).
-Bytes LoadHexFile(const std::string& relative_path);
+std::optional<Bytes> LoadHexFile(const std::string& relative_path);
 Bytes Hex(const std::string& hex);
 PublicKey PublicKeyFromHex(const std::string& hex);
 Seed SeedFromHex(const std::string& hex);

@@ -1,4 +1,4 @@
-// Every vector in ../shared/protocol/vectors is checked here: third-party
+// Every vector in tests/vectors is checked here: third-party
 // captures verify with our verifier, and our builder reproduces the
 // synthetic version-1 set byte for byte.
 #include <string>
@@ -39,7 +39,9 @@ VerifyOptions OptionsFor(const PublicKey& root, const Bytes& request,
 class CloudflareVectorTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(CloudflareVectorTest, EveryReplyVerifiesForItsOwnRequestOnly) {
-  const auto json = LoadJson("cloudflare/" + GetParam() + ".json");
+  const auto loaded = LoadJson("cloudflare/" + GetParam() + ".json");
+  ASSERT_TRUE(loaded.has_value());
+  const nlohmann::json& json = *loaded;
   const bool google = GetParam().find("google") != std::string::npos;
   const SigningKey root = SigningKey::FromSeed(
       SeedFromHex(json["root_key"].get<std::string>()));
@@ -87,7 +89,9 @@ TEST(CloudflareVectorTest, Draft11RepliesNameDraft11AndDraft08NameDraft08) {
   for (const auto& [file, version] :
        {std::pair{"roughtime_ietf_draft08_001", Version::kDraft08},
         std::pair{"roughtime_ietf_draft11_001", Version::kDraft11}}) {
-    const auto json = LoadJson(std::string("cloudflare/") + file + ".json");
+    const auto loaded = LoadJson(std::string("cloudflare/") + file + ".json");
+    ASSERT_TRUE(loaded.has_value());
+    const nlohmann::json& json = *loaded;
     const Bytes request = Hex(json["request"][0].get<std::string>());
     const SigningKey root = SigningKey::FromSeed(
         SeedFromHex(json["root_key"].get<std::string>()));
@@ -101,7 +105,9 @@ TEST(CloudflareVectorTest, Draft11RepliesNameDraft11AndDraft08NameDraft08) {
 }
 
 TEST(SyntheticV1Test, BuilderReproducesSingleAndBatchOfFourByteForByte) {
-  const auto json = LoadJson("synthetic-v1/rfc10049_v1_synthetic.json");
+  const auto loaded = LoadJson("synthetic-v1/rfc10049_v1_synthetic.json");
+  ASSERT_TRUE(loaded.has_value());
+  const nlohmann::json& json = *loaded;
   const SigningKey root =
       SigningKey::FromSeed(SeedFromHex(json["root_seed"].get<std::string>()));
   const SigningKey online =
@@ -164,8 +170,13 @@ TEST(SyntheticV1Test, BuilderReproducesSingleAndBatchOfFourByteForByte) {
 }
 
 TEST(RoughenoughCaptureTest, DraftTwelveResponseVerifies) {
-  const Bytes request = LoadHexFile("roughenough-0x8000000c/rfc-request.071039e5.hex");
-  const Bytes response = LoadHexFile("roughenough-0x8000000c/rfc-response.071039e5.hex");
+  const auto request_file =
+      LoadHexFile("roughenough-0x8000000c/rfc-request.071039e5.hex");
+  const auto response_file =
+      LoadHexFile("roughenough-0x8000000c/rfc-response.071039e5.hex");
+  ASSERT_TRUE(request_file.has_value() && response_file.has_value());
+  const Bytes& request = *request_file;
+  const Bytes& response = *response_file;
   ASSERT_EQ(request.size(), 1024u);
   ASSERT_EQ(response.size(), 420u);
   auto key = Base64Decode("AW5uAoTSTDfG5NfY1bTh08GUnOqlRb+HVhbJ3ODJvsE=");
@@ -195,8 +206,13 @@ TEST(RoughenoughCaptureTest, DraftTwelveResponseVerifies) {
 }
 
 TEST(RoughenoughCaptureTest, OtherFixturesParse) {
-  const Bytes srv_request =
+  const auto srv_file =
       LoadHexFile("roughenough-0x8000000c/rfc-request.SRV.417aa962.hex");
+  const auto golden_file =
+      LoadHexFile("roughenough-0x8000000c/golden-response.phase8.hex");
+  ASSERT_TRUE(srv_file.has_value() && golden_file.has_value());
+  const Bytes& srv_request = *srv_file;
+  ASSERT_GE(srv_request.size(), 12u + 8 * 5 + 36);
   RequestPolicy policy;  // our SRV differs from the one in the capture
   ParsedRequest parsed;
   EXPECT_EQ(ParseRequest(srv_request, policy, &parsed), DropReason::kWrongSrv);
@@ -205,7 +221,7 @@ TEST(RoughenoughCaptureTest, OtherFixturesParse) {
             policy.srv.begin());
   EXPECT_EQ(ParseRequest(srv_request, policy, &parsed), DropReason::kNone);
 
-  const Bytes golden = LoadHexFile("roughenough-0x8000000c/golden-response.phase8.hex");
+  const Bytes& golden = *golden_file;
   auto frame = UnwrapFrame(golden);
   ASSERT_TRUE(frame.ok()) << frame.status();
   auto top = MessageView::Parse(*frame);
@@ -230,7 +246,9 @@ TEST(RoughenoughCaptureTest, OtherFixturesParse) {
 // version-1 rules (lower-case contexts) and verify only when the pre-RFC
 // contexts are explicitly allowed. docs/PROTOCOL.md records the inconsistency.
 TEST(AppendixBTest, VerifiesOnlyUnderCapitalTContexts) {
-  const auto json = LoadJson("rfc10049-appendix-b/appendix_b.json");
+  const auto loaded = LoadJson("rfc10049-appendix-b/appendix_b.json");
+  ASSERT_TRUE(loaded.has_value());
+  const nlohmann::json& json = *loaded;
   const auto& entries = json["entries"];
   ASSERT_EQ(entries.size(), 3u);
   const uint64_t midps[] = {1773685571, 1773599171, 1773599171};

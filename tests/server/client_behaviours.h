@@ -1,7 +1,7 @@
 // The deployed Roughtime clients the server must answer, emulated with the
 // protocol core's RequestOptions: which versions each offers and in what
-// order, whether it sends TYPE and SRV, and how big its packet is (facts:
-// /work/shared/protocol/README.md §3, §9, §10).
+// order, whether it sends TYPE and SRV, and how big its packet is (as each
+// client's source and captured packets show; docs/PROTOCOL.md, "Negotiation").
 #ifndef ROUGHTIME_TESTS_SERVER_CLIENT_BEHAVIOURS_H_
 #define ROUGHTIME_TESTS_SERVER_CLIENT_BEHAVIOURS_H_
 

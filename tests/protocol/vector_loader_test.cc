@@ -14,7 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest-spi.h"
 #include "gtest/gtest.h"
-#include "vectors.h"
+#include "support/vectors.h"
 
 namespace roughtime {
 namespace {

@@ -10,7 +10,7 @@
 #include "roughtime/response.h"
 #include "roughtime/tags.h"
 #include "roughtime/wire.h"
-#include "vectors.h"
+#include "support/vectors.h"
 
 namespace roughtime {
 namespace {

@@ -1,4 +1,4 @@
-#include "vectors.h"
+#include "support/vectors.h"
 
 #include <cerrno>
 #include <cstdlib>

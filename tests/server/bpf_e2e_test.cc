@@ -20,8 +20,7 @@
 #include "gtest/gtest.h"
 #include "roughtime/wire.h"
 #include "server/reuseport_steering.h"
-#include "server_process.h"
-#include "test_files.h"
+#include "shared_support.h"
 #include "udp_test_client.h"
 
 // Linux only: elsewhere the server runs without BPF (and says so).

@@ -12,8 +12,7 @@
 
 #include "gtest/gtest.h"
 #include "roughtime/crypto.h"
-#include "server_process.h"
-#include "test_files.h"
+#include "shared_support.h"
 
 namespace roughtime::server::testing {
 

@@ -8,32 +8,27 @@
 #include "roughtime/bytes.h"
 #include "roughtime/crypto.h"
 #include "roughtime/keyfile.h"
-#include "test_util.h"
+#include "support/keygen.h"
+#include "support/temp_dir.h"
 
-namespace roughtime {
+namespace roughtime::testing {
 namespace {
-
-using ::roughtime::testing::ExpectOneLineError;
-using ::roughtime::testing::ProcessResult;
-using ::roughtime::testing::RunKeygen;
-using ::roughtime::testing::TempDir;
-using ::roughtime::testing::ValueAfter;
 
 class ServerEntryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const ProcessResult r = RunKeygen({"generate", "--out", key_});
+    const ProgramResult r = RunKeygen({"generate", "--out", key_});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     public_b64_ = ValueAfter(r.out, "public key (base64)");
     public_hex_ = ValueAfter(r.out, "public key (hex)");
   }
   TempDir dir_;
-  std::string key_ = dir_.Join("root.key");
+  std::string key_ = dir_.File("root.key");
   std::string public_b64_, public_hex_;
 };
 
 TEST_F(ServerEntryTest, PrintsTheRfcEntryFromAKeyFile) {
-  const ProcessResult r = RunKeygen(
+  const ProgramResult r = RunKeygen(
       {"server-entry", "--name", "Example Roughtime", "--address",
        "127.0.0.1:2002", "--address", "[::1]:5319", "--tcp-address",
        "time.example.org:5319", "--key", key_});
@@ -63,7 +58,7 @@ TEST_F(ServerEntryTest, PublicKeyOptionAcceptsBase64AndHex) {
   with_b64.insert(with_b64.end(), {"--public-key", public_b64_});
   with_hex.insert(with_hex.end(), {"--public-key=" + public_hex_});
   with_key.insert(with_key.end(), {"--key", key_});
-  const ProcessResult a = RunKeygen(with_b64), b = RunKeygen(with_hex),
+  const ProgramResult a = RunKeygen(with_b64), b = RunKeygen(with_hex),
                       c = RunKeygen(with_key);
   ASSERT_EQ(a.exit_code, 0) << a.err;
   EXPECT_EQ(a.out, b.out);
@@ -79,7 +74,7 @@ TEST_F(ServerEntryTest, AcceptsEveryAddressFormOfTheRfc) {
        {"127.0.0.1:2002", "192.0.2.1:1", "[::1]:5319", "[2001:db8::2:33]:5319",
         "roughtime.example.org:65535", "time.example.:5319", "localhost:2002",
         "a-b.c1:7"}) {
-    const ProcessResult r = RunKeygen({"server-entry", "--name", "n",
+    const ProgramResult r = RunKeygen({"server-entry", "--name", "n",
                                        "--address", good, "--key", key_});
     EXPECT_EQ(r.exit_code, 0) << good << ": " << r.err;
   }
@@ -108,7 +103,7 @@ TEST_F(ServerEntryTest, RefusesBadAddressesWithOneLine) {
   };
   for (const auto& [address, fragment] : cases) {
     SCOPED_TRACE(address);
-    const ProcessResult r = RunKeygen({"server-entry", "--name", "n",
+    const ProgramResult r = RunKeygen({"server-entry", "--name", "n",
                                        "--address", address, "--key", key_});
     ExpectOneLineError(r, 2, fragment);
     EXPECT_EQ(r.out, "");
@@ -136,9 +131,9 @@ TEST_F(ServerEntryTest, MissingOrConflictingOptions) {
                                 "h:1,h:2", "--key", key_}),
                      2, "repeat it");
   ExpectOneLineError(RunKeygen({"server-entry", "--name", "n", "--address",
-                                "h:1", "--key", dir_.Join("missing.key")}),
+                                "h:1", "--key", dir_.File("missing.key")}),
                      1, "No such file");
 }
 
 }  // namespace
-}  // namespace roughtime
+}  // namespace roughtime::testing

@@ -20,10 +20,12 @@ struct ProgramResult {
   std::string err;
 };
 
+// Every member has an initializer, so a call can name only what it changes:
+// RunProgram(argv, {.timeout = absl::Seconds(60)}).
 struct RunOptions {
-  std::string cwd;                      // empty: the test's own directory
+  std::string cwd = "";                        // "": the test's directory
   absl::Duration timeout = absl::Seconds(30);  // then it is killed
-  std::optional<long> file_size_limit;  // RLIMIT_FSIZE in bytes
+  std::optional<long> file_size_limit = std::nullopt;  // RLIMIT_FSIZE, bytes
 };
 
 // Runs argv[0] (a path) with the rest of `argv` as its arguments.

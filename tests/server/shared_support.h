@@ -6,6 +6,7 @@
 #define ROUGHTIME_TESTS_SERVER_SHARED_SUPPORT_H_
 
 #include "support/files.h"
+#include "support/keygen.h"
 #include "support/server_process.h"
 #include "support/stats_lines.h"
 #include "support/temp_dir.h"
@@ -16,7 +17,9 @@ using ::roughtime::testing::ExitStats;
 using ::roughtime::testing::FileMode;
 using ::roughtime::testing::NewestStats;
 using ::roughtime::testing::ParseStatsLine;
+using ::roughtime::testing::ProgramResult;
 using ::roughtime::testing::RoughtimedPath;
+using ::roughtime::testing::RunKeygen;
 using ::roughtime::testing::ServerProcess;
 using ::roughtime::testing::StartListening;
 using ::roughtime::testing::StartServer;

@@ -12,16 +12,9 @@
 #include "roughtime/wire.h"
 #include "support/vectors.h"
 
-namespace roughtime {
+namespace roughtime::testing {
 namespace {
 
-using ::roughtime::testing::Hex;
-using ::roughtime::testing::LoadHexFile;
-using ::roughtime::testing::LoadJson;
-using ::roughtime::testing::OfferedVersions;
-using ::roughtime::testing::PublicKeyFromHex;
-using ::roughtime::testing::RequestNonce;
-using ::roughtime::testing::SeedFromHex;
 using ::testing::HasSubstr;
 
 VerifyOptions OptionsFor(const PublicKey& root, const Bytes& request,
@@ -277,4 +270,4 @@ TEST(AppendixBTest, VerifiesOnlyUnderCapitalTContexts) {
 }
 
 }  // namespace
-}  // namespace roughtime
+}  // namespace roughtime::testing

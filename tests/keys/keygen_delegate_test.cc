@@ -31,24 +31,15 @@ std::string Rfc3339(int64_t t) {
                           absl::UTCTimeZone());
 }
 
-class KeygenDelegateTest : public ::testing::Test {
+class KeygenDelegateTest : public GeneratedRootKeyTest {
  protected:
-  void SetUp() override {
-    const ProgramResult r = RunKeygen({"generate", "--out", root_});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    root_public_b64_ = ValueAfter(r.out, "public key (base64)");
-  }
-
   ProgramResult Delegate(std::vector<std::string> extra) {
     std::vector<std::string> args = {"delegate", "--root", root_, "--out", out_};
     args.insert(args.end(), extra.begin(), extra.end());
     return RunKeygen(args);
   }
 
-  TempDir dir_;
-  std::string root_ = dir_.File("root.key");
   std::string out_ = dir_.File("delegation.json");
-  std::string root_public_b64_;
 };
 
 TEST_F(KeygenDelegateTest, DefaultWindowAndEveryFamilyInA0600File) {

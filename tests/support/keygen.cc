@@ -34,4 +34,11 @@ void ExpectOneLineError(const ProgramResult& r, int code,
       << "expected \"" << fragment << "\" in: " << lines[0];
 }
 
+void GeneratedRootKeyTest::SetUp() {
+  const ProgramResult r = RunKeygen({"generate", "--out", root_});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  root_public_b64_ = ValueAfter(r.out, "public key (base64)");
+  root_public_hex_ = ValueAfter(r.out, "public key (hex)");
+}
+
 }  // namespace roughtime::testing

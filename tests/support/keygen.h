@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "gtest/gtest.h"
 #include "support/run_program.h"
+#include "support/temp_dir.h"
 
 namespace roughtime::testing {
 
@@ -23,6 +25,18 @@ std::string ValueAfter(const std::string& out, const std::string& label);
 // line "roughtime-keygen: error: ..." containing `fragment`.
 void ExpectOneLineError(const ProgramResult& r, int code,
                         const std::string& fragment);
+
+// The start of the keygen tests that need a root key: one made by
+// `roughtime-keygen generate` in a scratch directory, and the public key the
+// tool printed for it.
+class GeneratedRootKeyTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+
+  TempDir dir_;
+  std::string root_ = dir_.File("root.key");
+  std::string root_public_b64_, root_public_hex_;
+};
 
 }  // namespace roughtime::testing
 

@@ -26,7 +26,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using ::testing::Not;
 
 std::string Msg(const absl::Status& s) { return std::string(s.message()); }
 
@@ -201,7 +200,7 @@ TEST(SeedFileTest, RefusesGroupOrWorldAccessNamingModeAndFix) {
     snprintf(mode_text, sizeof(mode_text), "%04o", mode);
     EXPECT_THAT(Msg(read.status()), HasSubstr(mode_text));
     EXPECT_THAT(Msg(read.status()), HasSubstr("chmod 600 " + path));
-    EXPECT_THAT(Msg(read.status()), Not(HasSubstr(hex)));
+    EXPECT_THAT(Msg(read.status()), ::testing::Not(HasSubstr(hex)));
   }
   // 0400 is fine: only the owner can read.
   WriteFile(dir.File("ro.key"), hex, 0400);

@@ -22,7 +22,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using ::testing::MatchesRegex;
 
 // The public key lines a command printed must be those of `seed`.
 void ExpectPublicKeyOf(const Seed& seed, const std::string& out) {
@@ -39,7 +38,7 @@ TEST(KeygenGenerateTest, WritesA0600HexKeyAndPrintsItsPublicKey) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(FileMode(path), 0600);
-  EXPECT_THAT(ReadFile(path), MatchesRegex("[0-9a-f]{64}\n"));
+  EXPECT_THAT(ReadFile(path), ::testing::MatchesRegex("[0-9a-f]{64}\n"));
   EXPECT_THAT(ListDir(dir.path()), ElementsAre("root.key"));
   absl::StatusOr<Seed> seed = ReadSeedFile(path);
   ASSERT_TRUE(seed.ok()) << seed.status();

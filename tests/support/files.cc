@@ -1,3 +1,4 @@
+// Test support: writing and reading test files with exact modes (files.h).
 #include "support/files.h"
 
 #include <dirent.h>

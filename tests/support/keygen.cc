@@ -1,3 +1,4 @@
+// Test support: running roughtime-keygen and reading its output (keygen.h).
 #include "support/keygen.h"
 
 #include "gtest/gtest.h"

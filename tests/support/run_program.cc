@@ -1,3 +1,5 @@
+// Test support: a command-line program run to completion with its output
+// captured (run_program.h).
 #include "support/run_program.h"
 
 #include <fcntl.h>
@@ -30,7 +32,9 @@ ProgramResult RunProgram(const std::vector<std::string>& argv,
   }
   // Built before fork: the child only calls async-signal-safe functions.
   std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& a : argv) {
+    args.push_back(const_cast<char*>(a.c_str()));
+  }
   args.push_back(nullptr);
   const pid_t pid = fork();
   if (pid < 0) {

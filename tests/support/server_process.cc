@@ -1,3 +1,5 @@
+// Test support: roughtimed or another server as a child process, its output
+// read by a thread of its own (server_process.h).
 #include "support/server_process.h"
 
 #include <errno.h>

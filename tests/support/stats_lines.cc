@@ -1,3 +1,4 @@
+// Test support: parsing roughtimed's stats lines (stats_lines.h).
 #include "support/stats_lines.h"
 
 #include "absl/strings/match.h"

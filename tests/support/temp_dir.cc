@@ -1,3 +1,4 @@
+// Test support: a private scratch directory per test (temp_dir.h).
 #include "support/temp_dir.h"
 
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// Test support: the protocol test-vector loader (vectors.h).
 #include "support/vectors.h"
 
 #include <cerrno>

@@ -12,7 +12,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "server/socket_address.h"
 #include "support/run_program.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
@@ -37,7 +36,8 @@ class RoughtimedTest : public ::testing::TestWithParam<std::string> {
     // --dev writes its key under keys/ in the working directory.
     dir_ = new TempDir();
     std::unique_ptr<ServerProcess> server;
-    const std::optional<server::SocketAddress> bound =
+    // The first address roughtimed reported (a server::SocketAddress).
+    const auto bound =
         StartServer({"--dev", "--listen", "127.0.0.1:0", "--workers", "1"},
                     &server, dir_->path());
     server_ = server.release();

@@ -13,11 +13,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "subprocess.h"
+#include "support/files.h"
+#include "support/run_program.h"
+#include "support/temp_dir.h"
 #include "test_server.h"
-#include "test_support.h"
 
-namespace roughtime::client_test {
+namespace roughtime::testing {
 namespace {
 
 using client::InconsistentPair;
@@ -171,32 +172,32 @@ TEST(SelectTest, GoogleServersAreSkippedAndCountPicksAtRandom) {
 
 class MeasureCliTest : public ::testing::Test {
  protected:
-  void SetUp() override { dir_ = MakeTempDir(); }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  RunResult Cli(std::vector<std::string> args, const std::string& cwd = "") {
+  ProgramResult Cli(std::vector<std::string> args,
+                    const std::string& cwd = "") {
     args.insert(args.begin(), PathFromEnv("ROUGHTIME_CLI"));
-    return RunProgram(args, absl::Seconds(30), cwd);
+    return RunProgram(args, {.cwd = cwd});
   }
-  std::string dir_;
+  TempDir dir_;
 };
 
 TEST_F(MeasureCliTest, HonestServersExitZeroWithoutReport) {
   Trio t = StartTrio({{}, {}, {}});
   ASSERT_EQ(t.listed.size(), 3u);
-  WriteFileOrDie(dir_ + "/list.json", t.list_json);
-  RunResult r = Cli({"measure", "--servers", dir_ + "/list.json",
-                     "--timeout=0.5"}, dir_);
+  WriteFile(dir_.File("list.json"), t.list_json);
+  ProgramResult r =
+      Cli({"measure", "--servers", dir_.File("list.json"), "--timeout=0.5"},
+          dir_.path());
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_THAT(r.out, HasSubstr("consistent: every pair of the 6 answers"));
   EXPECT_THAT(r.out, HasSubstr("agreed    "));
   EXPECT_THAT(r.out, HasSubstr("answer 5: server-2 round 2"));
-  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_),
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_.path()),
                           std::filesystem::directory_iterator()),
             1);  // only the list: no report
 
-  RunResult two = Cli({"measure", "--servers", dir_ + "/list.json",
-                       "--count=2", "--json"});
+  ProgramResult two = Cli(
+      {"measure", "--servers", dir_.File("list.json"), "--count=2", "--json"});
   ASSERT_EQ(two.exit_code, 0) << two.err;
   nlohmann::json j = nlohmann::json::parse(two.out);
   EXPECT_TRUE(j["ok"].get<bool>());
@@ -209,17 +210,18 @@ TEST_F(MeasureCliTest, WrongServerIsReportedAndTheReportVerifies) {
   ahead.clock_offset = absl::Hours(2);
   Trio t = StartTrio({{}, ahead, {}});
   ASSERT_EQ(t.listed.size(), 3u);
-  WriteFileOrDie(dir_ + "/list.json", t.list_json);
+  WriteFile(dir_.File("list.json"), t.list_json);
 
   // Default report name, in the working directory.
-  RunResult r = Cli({"measure", "--servers", dir_ + "/list.json"}, dir_);
+  ProgramResult r =
+      Cli({"measure", "--servers", dir_.File("list.json")}, dir_.path());
   ASSERT_EQ(r.exit_code, 3) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
   EXPECT_THAT(r.err, HasSubstr("malfeasance: 4 pair(s) of valid answers"));
   EXPECT_THAT(r.out, HasSubstr("INCONSISTENT: 4 pair(s)"));
   EXPECT_THAT(r.out, HasSubstr("(1,2), (1,3), (1,5), (4,5)"));
   std::string report;
-  for (const auto& f : std::filesystem::directory_iterator(dir_)) {
+  for (const auto& f : std::filesystem::directory_iterator(dir_.path())) {
     if (f.path().filename().string().rfind("roughtime-malfeasance-", 0) == 0) {
       report = f.path().string();
     }
@@ -229,7 +231,7 @@ TEST_F(MeasureCliTest, WrongServerIsReportedAndTheReportVerifies) {
                                std::filesystem::path(report).filename().string()));
 
   // The RFC 10049 §8.4.1 shape: six entries, no rand on the first only.
-  nlohmann::json doc = nlohmann::json::parse(ReadFileOrDie(report));
+  nlohmann::json doc = nlohmann::json::parse(ReadFile(report));
   ASSERT_EQ(doc["responses"].size(), 6u);
   EXPECT_FALSE(doc["responses"][0].contains("rand"));
   for (size_t k = 1; k < 6; ++k) {
@@ -237,23 +239,23 @@ TEST_F(MeasureCliTest, WrongServerIsReportedAndTheReportVerifies) {
   }
   EXPECT_EQ(doc["responses"][1]["publicKey"], t.servers[1]->public_key_base64());
 
-  RunResult v = Cli({"verify-report", report});
+  ProgramResult v = Cli({"verify-report", report});
   EXPECT_EQ(v.exit_code, 3) << v.err;
   EXPECT_THAT(v.out, HasSubstr("(1,2), (1,3), (1,5), (4,5)"));
   EXPECT_THAT(v.out, HasSubstr("verdict: valid report; it proves"));
-  RunResult vj = Cli({"verify-report", report, "--json"});
+  ProgramResult vj = Cli({"verify-report", report, "--json"});
   EXPECT_EQ(vj.exit_code, 3);
   EXPECT_TRUE(nlohmann::json::parse(vj.out)["proves_inconsistency"].get<bool>());
 
   // An explicit --report path is never overwritten.
-  const std::string kept = dir_ + "/kept.json";
-  WriteFileOrDie(kept, "evidence");
-  RunResult again = Cli({"measure", "--servers", dir_ + "/list.json",
-                         "--report", kept});
+  const std::string kept = dir_.File("kept.json");
+  WriteFile(kept, "evidence");
+  ProgramResult again =
+      Cli({"measure", "--servers", dir_.File("list.json"), "--report", kept});
   EXPECT_EQ(again.exit_code, 3);
   EXPECT_THAT(again.err, HasSubstr("report NOT written"));
   EXPECT_THAT(again.err, HasSubstr("already exists"));
-  EXPECT_EQ(ReadFileOrDie(kept), "evidence");
+  EXPECT_EQ(ReadFile(kept), "evidence");
 
   // Tampering with a response breaks its signature: exit 4.
   nlohmann::json bad = doc;
@@ -262,20 +264,20 @@ TEST_F(MeasureCliTest, WrongServerIsReportedAndTheReportVerifies) {
   ASSERT_TRUE(resp.ok());
   (*resp)[resp->size() - 100] ^= 1;  // inside CERT or SREP
   bad["responses"][2]["response"] = Base64Encode(*resp);
-  WriteFileOrDie(dir_ + "/bad-sig.json", bad.dump());
-  RunResult bs = Cli({"verify-report", dir_ + "/bad-sig.json"});
+  WriteFile(dir_.File("bad-sig.json"), bad.dump());
+  ProgramResult bs = Cli({"verify-report", dir_.File("bad-sig.json")});
   EXPECT_EQ(bs.exit_code, 4);
   EXPECT_THAT(bs.err, HasSubstr("report invalid: entry 2: "));
 
   // Changing a rand breaks the chain: exit 4.
   nlohmann::json broken = doc;
   broken["responses"][3]["rand"] = Base64Encode(Bytes(32, 7));
-  WriteFileOrDie(dir_ + "/bad-chain.json", broken.dump());
-  RunResult bc = Cli({"verify-report", dir_ + "/bad-chain.json"});
+  WriteFile(dir_.File("bad-chain.json"), broken.dump());
+  ProgramResult bc = Cli({"verify-report", dir_.File("bad-chain.json")});
   EXPECT_EQ(bc.exit_code, 4);
   EXPECT_THAT(bc.err, HasSubstr("entry 3: request NONC is not H(previous "
                                 "response || rand)"));
 }
 
 }  // namespace
-}  // namespace roughtime::client_test
+}  // namespace roughtime::testing

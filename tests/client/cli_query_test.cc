@@ -1,7 +1,6 @@
 // The roughtime CLI's query command end to end: output, JSON, exit codes
 // and one-line errors, against in-test servers on loopback.
 #include <algorithm>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -12,11 +11,12 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "roughtime/tags.h"
-#include "subprocess.h"
+#include "support/files.h"
+#include "support/run_program.h"
+#include "support/temp_dir.h"
 #include "test_server.h"
-#include "test_support.h"
 
-namespace roughtime::client_test {
+namespace roughtime::testing {
 namespace {
 
 using ::testing::HasSubstr;
@@ -28,7 +28,7 @@ std::unique_ptr<TestServer> StartServer(TestServerOptions o = {}) {
   return s.ok() ? *std::move(s) : nullptr;
 }
 
-RunResult Cli(std::vector<std::string> args) {
+ProgramResult Cli(std::vector<std::string> args) {
   args.insert(args.begin(), PathFromEnv("ROUGHTIME_CLI"));
   return RunProgram(args);
 }
@@ -49,7 +49,8 @@ size_t Lines(const std::string& s) {
   return std::count(s.begin(), s.end(), '\n');
 }
 
-void ExpectOneLineError(const RunResult& r, int code, const std::string& what) {
+void ExpectOneLineError(const ProgramResult& r, int code,
+                        const std::string& what) {
   EXPECT_EQ(r.exit_code, code) << r.err;
   EXPECT_EQ(Lines(r.err), 1u) << r.err;
   EXPECT_THAT(r.err, StartsWith("roughtime: "));
@@ -59,7 +60,7 @@ void ExpectOneLineError(const RunResult& r, int code, const std::string& what) {
 TEST(CliQueryTest, PrintsVerifiedTimeAsText) {
   auto server = StartServer();
   ASSERT_NE(server, nullptr);
-  RunResult r = Cli(Query(*server));
+  ProgramResult r = Cli(Query(*server));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("version   1 (RFC 10049)"));
   EXPECT_THAT(r.out, HasSubstr("radius    3.000000 s"));
@@ -91,8 +92,8 @@ TEST(CliQueryTest, JsonOutputForEveryVersionAndBothKeyEncodings) {
     for (const std::string& key :
          {server->public_key_hex(), server->public_key_base64()}) {
       SCOPED_TRACE(std::string(c.flag) + " " + key);
-      RunResult r = Cli({"query", server->address(), "--key", key,
-                         "--version", c.flag, "--json"});
+      ProgramResult r = Cli({"query", server->address(), "--key", key,
+                             "--version", c.flag, "--json"});
       ASSERT_EQ(r.exit_code, 0) << r.err;
       nlohmann::json j = nlohmann::json::parse(r.out);
       EXPECT_TRUE(j["ok"].get<bool>());
@@ -110,7 +111,7 @@ TEST(CliQueryTest, JsonOutputForEveryVersionAndBothKeyEncodings) {
 TEST(CliQueryTest, TcpAndFallbackToTcp) {
   auto server = StartServer();
   ASSERT_NE(server, nullptr);
-  RunResult r = Cli(Query(*server, {"--tcp", "--json"}));
+  ProgramResult r = Cli(Query(*server, {"--tcp", "--json"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["transport"], "tcp");
   EXPECT_EQ(server->tcp_requests(), 1);
@@ -120,15 +121,15 @@ TEST(CliQueryTest, TcpAndFallbackToTcp) {
   o.udp_silent = true;
   auto silent = StartServer(o);
   ASSERT_NE(silent, nullptr);
-  RunResult f = Cli(Query(*silent, {"--retries=1", "--timeout=0.2"}));
+  ProgramResult f = Cli(Query(*silent, {"--retries=1", "--timeout=0.2"}));
   ASSERT_EQ(f.exit_code, 0) << f.err;
   EXPECT_THAT(f.out, HasSubstr("attempt 1 (udp) failed: no answer within"));
   EXPECT_THAT(f.out, HasSubstr("attempt 2 (udp) failed: no answer within"));
   EXPECT_THAT(f.out, HasSubstr("(tcp, attempt 3)"));
   EXPECT_EQ(silent->tcp_requests(), 1);
 
-  RunResult no_fallback =
-      Cli(Query(*silent, {"--retries=0", "--timeout=0.2", "--no-tcp-fallback"}));
+  ProgramResult no_fallback = Cli(
+      Query(*silent, {"--retries=0", "--timeout=0.2", "--no-tcp-fallback"}));
   ExpectOneLineError(no_fallback, 1, "udp attempt 1: no answer within 200ms");
 }
 
@@ -168,13 +169,13 @@ TEST(CliQueryTest, EachBadAnswerExitsOneWithItsReason) {
     ASSERT_NE(server, nullptr);
     std::vector<std::string> extra = c.extra;
     extra.push_back("--retries=1");
-    RunResult r = Cli(Query(*server, extra));
+    ProgramResult r = Cli(Query(*server, extra));
     ExpectOneLineError(r, 1, c.reason);
     EXPECT_THAT(r.err, HasSubstr("after 3 attempts"));
     EXPECT_EQ(r.out, "");
     // The JSON form carries the same reason for every attempt.
     extra.push_back("--json");
-    RunResult j = Cli(Query(*server, extra));
+    ProgramResult j = Cli(Query(*server, extra));
     EXPECT_EQ(j.exit_code, 1);
     nlohmann::json doc = nlohmann::json::parse(j.out);
     EXPECT_FALSE(doc["ok"].get<bool>());
@@ -189,7 +190,7 @@ TEST(CliQueryTest, GreaseWithUndefinedTagsIsAccepted) {
   o.fault = Fault::kUndefinedTag;
   auto server = StartServer(o);
   ASSERT_NE(server, nullptr);
-  RunResult r = Cli(Query(*server));
+  ProgramResult r = Cli(Query(*server));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("(udp, attempt 1)"));
 }
@@ -199,9 +200,10 @@ TEST(CliQueryTest, PreRfcContextsNeedTheFlag) {
   o.pre_rfc_contexts = true;
   auto server = StartServer(o);
   ASSERT_NE(server, nullptr);
-  RunResult strict = Cli(Query(*server, {"--retries=0", "--no-tcp-fallback"}));
+  ProgramResult strict =
+      Cli(Query(*server, {"--retries=0", "--no-tcp-fallback"}));
   ExpectOneLineError(strict, 1, "--allow-pre-rfc-contexts");
-  RunResult lenient = Cli(Query(*server, {"--allow-pre-rfc-contexts"}));
+  ProgramResult lenient = Cli(Query(*server, {"--allow-pre-rfc-contexts"}));
   EXPECT_EQ(lenient.exit_code, 0) << lenient.err;
   EXPECT_THAT(lenient.out, HasSubstr("pre-RFC capital-T contexts"));
 }
@@ -209,18 +211,18 @@ TEST(CliQueryTest, PreRfcContextsNeedTheFlag) {
 TEST(CliQueryTest, ServerByNameFromAList) {
   auto server = StartServer();
   ASSERT_NE(server, nullptr);
-  std::string dir = MakeTempDir();
-  std::string list = dir + "/servers.json";
-  WriteFileOrDie(list, absl::StrCat(R"({"servers":[{"name":"local","version":1,
+  TempDir dir;
+  std::string list = dir.File("servers.json");
+  WriteFile(list, absl::StrCat(R"({"servers":[{"name":"local","version":1,
     "publicKeyType":"ed25519","publicKey":")", server->public_key_base64(),
     R"(","addresses":[{"protocol":"udp","address":")", server->address(),
     R"("}]}]})"));
-  RunResult r = Cli({"query", "--server", "local", "--servers", list});
+  ProgramResult r = Cli({"query", "--server", "local", "--servers", list});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("server    local (udp"));
-  RunResult missing = Cli({"query", "--server", "other", "--servers", list});
+  ProgramResult missing =
+      Cli({"query", "--server", "other", "--servers", list});
   ExpectOneLineError(missing, 2, "no usable server named 'other'");
-  std::filesystem::remove_all(dir);
 }
 
 TEST(CliUsageTest, UsageErrorsAreOneLineWithStatusTwo) {
@@ -268,7 +270,7 @@ TEST(CliUsageTest, HelpListsCommandsAndExitCodes) {
   for (std::vector<std::string> args :
        {std::vector<std::string>{"--help"}, {"query", "--help"},
         {"measure", "-h"}}) {
-    RunResult r = Cli(args);
+    ProgramResult r = Cli(args);
     EXPECT_EQ(r.exit_code, 0);
     EXPECT_THAT(r.out, HasSubstr("roughtime query HOST:PORT --key KEY"));
     EXPECT_THAT(r.out, HasSubstr("roughtime verify-report FILE"));
@@ -281,4 +283,4 @@ TEST(CliUsageTest, HelpListsCommandsAndExitCodes) {
 }
 
 }  // namespace
-}  // namespace roughtime::client_test
+}  // namespace roughtime::testing

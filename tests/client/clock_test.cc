@@ -12,7 +12,7 @@
 #include "gtest/gtest.h"
 #include "server_group.h"
 
-namespace roughtime::client_test {
+namespace roughtime::testing {
 namespace {
 
 using client::ClockState;
@@ -215,4 +215,4 @@ TEST(SyncTest, TargetIsCarriedForwardOnTheMonotonicClock) {
 }
 
 }  // namespace
-}  // namespace roughtime::client_test
+}  // namespace roughtime::testing

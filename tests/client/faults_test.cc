@@ -8,12 +8,12 @@
 #include "client/query.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "query_options.h"
 #include "roughtime/tags.h"
 #include "roughtime/wire.h"
 #include "test_server.h"
-#include "test_support.h"
 
-namespace roughtime::client_test {
+namespace roughtime::testing {
 namespace {
 
 using client::QueryOutcome;
@@ -173,9 +173,9 @@ TEST(SilenceTest, NoAnswerIsATimeout) {
 }
 
 }  // namespace
-}  // namespace roughtime::client_test
+}  // namespace roughtime::testing
 
-namespace roughtime::client_test {
+namespace roughtime::testing {
 namespace {
 
 TEST(PreRfcContextsTest, RejectedByDefaultAcceptedWhenAllowed) {
@@ -198,4 +198,4 @@ TEST(PreRfcContextsTest, RejectedByDefaultAcceptedWhenAllowed) {
 }
 
 }  // namespace
-}  // namespace roughtime::client_test
+}  // namespace roughtime::testing

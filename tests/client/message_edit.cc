@@ -4,7 +4,7 @@
 
 #include "roughtime/wire.h"
 
-namespace roughtime::client_test {
+namespace roughtime::testing {
 namespace {
 
 struct Located {
@@ -89,4 +89,4 @@ absl::StatusOr<Bytes> ValueAt(ByteSpan packet,
                packet.begin() + at->begin + at->size);
 }
 
-}  // namespace roughtime::client_test
+}  // namespace roughtime::testing

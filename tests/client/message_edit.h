@@ -11,7 +11,7 @@
 #include "absl/status/statusor.h"
 #include "roughtime/bytes.h"
 
-namespace roughtime::client_test {
+namespace roughtime::testing {
 
 // Rebuilds the top-level message of `packet` (framed or not) with the tags
 // in `remove` dropped and the values in `set` added or replaced. Every
@@ -31,6 +31,6 @@ absl::StatusOr<Bytes> FlipBitIn(ByteSpan packet,
 absl::StatusOr<Bytes> ValueAt(ByteSpan packet,
                               const std::vector<uint32_t>& tags);
 
-}  // namespace roughtime::client_test
+}  // namespace roughtime::testing
 
 #endif  // ROUGHTIME_TESTS_CLIENT_MESSAGE_EDIT_H_

@@ -7,11 +7,11 @@
 #include "client/query.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "query_options.h"
 #include "roughtime/tags.h"
 #include "test_server.h"
-#include "test_support.h"
 
-namespace roughtime::client_test {
+namespace roughtime::testing {
 namespace {
 
 using client::Offer;
@@ -267,4 +267,4 @@ TEST(QueryTest, OffsetComparesServerTimeWithTheLocalClock) {
 }
 
 }  // namespace
-}  // namespace roughtime::client_test
+}  // namespace roughtime::testing

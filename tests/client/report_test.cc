@@ -2,7 +2,7 @@
 // vector's hex to the §8.4.1 JSON report format) verifies only with the
 // drafts' capital-T contexts and shows pairs (0,1) and (0,2) inconsistent;
 // report encoding, parsing and the errors for broken reports.
-#include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,28 +11,28 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "subprocess.h"
-#include "test_support.h"
+#include "support/files.h"
+#include "support/run_program.h"
+#include "support/temp_dir.h"
+#include "support/vectors.h"
 
-namespace roughtime::client_test {
+namespace roughtime::testing {
 namespace {
 
 using client::InconsistentPair;
 using client::ReportEntry;
+using ::roughtime::testing::Hex;
+using ::roughtime::testing::LoadJson;
 using ::testing::HasSubstr;
 
-Bytes Hex(const std::string& s) {
-  absl::StatusOr<Bytes> b = HexDecode(s);
-  EXPECT_TRUE(b.ok()) << s;
-  return b.ok() ? *b : Bytes();
-}
-
+// A missing or malformed file is a failure (naming it) of the test that
+// asked, recorded by the loader.
 std::vector<ReportEntry> AppendixB() {
-  const std::string path = PathFromEnv("ROUGHTIME_VECTORS") +
-                           "/rfc10049-appendix-b/appendix_b.json";
-  nlohmann::json doc = nlohmann::json::parse(ReadFileOrDie(path));
+  std::optional<nlohmann::json> doc =
+      LoadJson("rfc10049-appendix-b/appendix_b.json");
+  if (!doc) return {};
   std::vector<ReportEntry> out;
-  for (const auto& e : doc["entries"]) {
+  for (const auto& e : (*doc)["entries"]) {
     ReportEntry r;
     if (e.contains("rand")) r.rand = Hex(e["rand"]);
     r.public_key = Hex(e["publicKey"]);
@@ -46,17 +46,15 @@ std::vector<ReportEntry> AppendixB() {
 
 class ReportTest : public ::testing::Test {
  protected:
-  void SetUp() override { dir_ = MakeTempDir(); }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string Write(const std::string& name, const std::string& contents) {
-    WriteFileOrDie(dir_ + "/" + name, contents);
-    return dir_ + "/" + name;
+    WriteFile(dir_.File(name), contents);
+    return dir_.File(name);
   }
-  RunResult Cli(std::vector<std::string> args) {
+  ProgramResult Cli(std::vector<std::string> args) {
     args.insert(args.begin(), PathFromEnv("ROUGHTIME_CLI"));
     return RunProgram(args);
   }
-  std::string dir_;
+  TempDir dir_;
 };
 
 TEST_F(ReportTest, AppendixBIsValidUnderDraftContextsAndInconsistent) {
@@ -88,21 +86,22 @@ TEST_F(ReportTest, AppendixBIsRejectedUnderVersion1Rules) {
 TEST_F(ReportTest, AppendixBThroughTheCli) {
   const std::string report =
       Write("appendix-b.json", client::EncodeReport(AppendixB()));
-  RunResult draft = Cli({"verify-report", report, "--draft-contexts"});
+  ProgramResult draft = Cli({"verify-report", report, "--draft-contexts"});
   EXPECT_EQ(draft.exit_code, 3) << draft.err;
   EXPECT_THAT(draft.out, HasSubstr("inconsistent pairs"));
   EXPECT_THAT(draft.out, HasSubstr("(0,1), (0,2)\n"));
   EXPECT_THAT(draft.out, HasSubstr("entry 2: signature valid"));
   EXPECT_THAT(draft.out, HasSubstr("chained nonce ok"));
 
-  RunResult strict = Cli({"verify-report", report});
+  ProgramResult strict = Cli({"verify-report", report});
   EXPECT_EQ(strict.exit_code, 4);
   EXPECT_EQ(std::count(strict.err.begin(), strict.err.end(), '\n'), 1);
   EXPECT_THAT(strict.err, HasSubstr("report invalid: entry 0: delegation "
                                     "signed with the pre-RFC"));
   EXPECT_THAT(strict.out, HasSubstr("verdict: report INVALID"));
 
-  RunResult json = Cli({"verify-report", report, "--draft-contexts", "--json"});
+  ProgramResult json =
+      Cli({"verify-report", report, "--draft-contexts", "--json"});
   EXPECT_EQ(json.exit_code, 3);
   nlohmann::json j = nlohmann::json::parse(json.out);
   EXPECT_TRUE(j["valid"].get<bool>());
@@ -165,21 +164,21 @@ TEST_F(ReportTest, MalformedReportsAreInvalid) {
     absl::StatusOr<std::vector<ReportEntry>> r = client::ParseReport(json);
     ASSERT_FALSE(r.ok());
     EXPECT_THAT(r.status().message(), HasSubstr(error));
-    RunResult cli = Cli({"verify-report", Write("bad.json", json)});
+    ProgramResult cli = Cli({"verify-report", Write("bad.json", json)});
     EXPECT_EQ(cli.exit_code, 4);
     EXPECT_THAT(cli.err, HasSubstr(error));
   }
   // Well-formed JSON whose bytes are not a request/response.
-  RunResult junk = Cli({"verify-report",
-                        Write("junk.json", R"({"responses":[{"publicKey":
+  ProgramResult junk =
+      Cli({"verify-report", Write("junk.json", R"({"responses":[{"publicKey":
       "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=","request":"AAAA",
       "response":"AAAA"}]})")});
   EXPECT_EQ(junk.exit_code, 4);
   EXPECT_THAT(junk.err, HasSubstr("report invalid: entry 0: request"));
-  RunResult missing = Cli({"verify-report", dir_ + "/none.json"});
+  ProgramResult missing = Cli({"verify-report", dir_.File("none.json")});
   EXPECT_EQ(missing.exit_code, 4);
   EXPECT_THAT(missing.err, HasSubstr("cannot read the report"));
 }
 
 }  // namespace
-}  // namespace roughtime::client_test
+}  // namespace roughtime::testing

@@ -1,13 +1,12 @@
 // The client against our own server binary, roughtimed, on loopback: every
 // version over UDP, IPv4 and IPv6, and a chained measurement over three
 // server processes, and a query over TCP.
-#include <sys/stat.h>
-
-#include <filesystem>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "absl/strings/numbers.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "client/query.h"
@@ -15,10 +14,12 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "roughtime/crypto.h"
-#include "subprocess.h"
-#include "test_support.h"
+#include "support/files.h"
+#include "support/run_program.h"
+#include "support/server_process.h"
+#include "support/temp_dir.h"
 
-namespace roughtime::client_test {
+namespace roughtime::testing {
 namespace {
 
 using ::testing::HasSubstr;
@@ -26,52 +27,41 @@ using ::testing::HasSubstr;
 // One roughtimed process with a fresh root key.
 class Roughtimed {
  public:
-  static std::unique_ptr<Roughtimed> Start(const std::string& dir,
+  static std::unique_ptr<Roughtimed> Start(const TempDir& dir,
                                            const std::string& host) {
     auto r = std::unique_ptr<Roughtimed>(new Roughtimed());
     Seed seed;
     RandomBytes(absl::MakeSpan(seed));
     r->public_key_ = SigningKey::FromSeed(seed).public_key();
     const std::string key_file =
-        absl::StrCat(dir, "/root-", HexEncode(r->public_key_).substr(0, 8));
-    WriteFileOrDie(key_file, HexEncode(seed) + "\n");
-    chmod(key_file.c_str(), 0600);
+        dir.File("root-" + HexEncode(r->public_key_).substr(0, 8));
+    if (!WriteSeedHexFile(key_file, seed)) return nullptr;
     const std::string listen =
         host.find(':') != std::string::npos ? "[" + host + "]:0" : host + ":0";
-    auto bg = Background::Start({PathFromEnv("ROUGHTIMED"), "--listen", listen,
-                                 "--root-key", key_file});
-    EXPECT_TRUE(bg.ok()) << bg.status();
-    if (!bg.ok()) return nullptr;
-    r->process_ = *std::move(bg);
-    const std::string prefix = "roughtimed: listening on udp " +
-                               (listen.substr(0, listen.size() - 1));
-    absl::StatusOr<std::string> line =
-        r->process_->WaitForLine(prefix, absl::Seconds(10));
-    EXPECT_TRUE(line.ok()) << line.status();
-    if (!line.ok()) return nullptr;
-    uint32_t port = 0;
-    EXPECT_TRUE(absl::SimpleAtoi(line->substr(line->rfind(':') + 1), &port))
-        << *line;
-    r->address_ = absl::StrCat(listen.substr(0, listen.size() - 1), port);
+    const std::optional<server::SocketAddress> bound =
+        StartServer({"--listen", listen, "--root-key", key_file}, &r->process_);
+    if (!bound) return nullptr;
+    r->address_ = bound->ToString();
+    // The address asked for, with the port the kernel chose.
+    EXPECT_TRUE(
+        absl::StartsWith(r->address_, listen.substr(0, listen.size() - 1)))
+        << r->address_;
     return r;
   }
 
   const std::string& address() const { return address_; }
   const PublicKey& public_key() const { return public_key_; }
-  int Stop() { return process_->Terminate(); }
+  int Stop() { return process_->Stop(SIGTERM); }
 
  private:
   Roughtimed() = default;
-  std::unique_ptr<Background> process_;
+  std::unique_ptr<ServerProcess> process_;
   std::string address_;
   PublicKey public_key_{};
 };
 
 class RoughtimedTest : public ::testing::Test {
  protected:
-  void SetUp() override { dir_ = MakeTempDir(); }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   client::QueryOptions Options(const Roughtimed& server, client::Offer offer) {
     client::QueryOptions q;
     q.target.udp = *client::ParseHostPort(server.address());
@@ -85,7 +75,7 @@ class RoughtimedTest : public ::testing::Test {
     return q;
   }
 
-  std::string dir_;
+  TempDir dir_;
 };
 
 TEST_F(RoughtimedTest, EveryVersionOverUdpOnIpv4AndIpv6) {
@@ -108,10 +98,10 @@ TEST_F(RoughtimedTest, EveryVersionOverUdpOnIpv4AndIpv6) {
       EXPECT_GT(q.exchange->verified.radius, absl::ZeroDuration());
       EXPECT_FALSE(q.exchange->verified.pre_rfc_contexts);
 
-      RunResult cli = RunProgram(
-          {PathFromEnv("ROUGHTIME_CLI"), "query", server->address(), "--key",
-           Base64Encode(server->public_key()), "--version", name, "--json",
-           "--no-tcp-fallback"});
+      ProgramResult cli =
+          RunProgram({PathFromEnv("ROUGHTIME_CLI"), "query", server->address(),
+                      "--key", Base64Encode(server->public_key()), "--version",
+                      name, "--json", "--no-tcp-fallback"});
       ASSERT_EQ(cli.exit_code, 0) << cli.err;
       EXPECT_EQ(nlohmann::json::parse(cli.out)["version"], name);
     }
@@ -137,10 +127,10 @@ TEST_F(RoughtimedTest, ChainedMeasurementOverThreeServers) {
                     servers.back()->address(), R"("}]})");
   }
   list += "]}";
-  WriteFileOrDie(dir_ + "/list.json", list);
-  RunResult r = RunProgram({PathFromEnv("ROUGHTIME_CLI"), "measure",
-                            "--servers", dir_ + "/list.json", "--json"},
-                           absl::Seconds(30), dir_);
+  WriteFile(dir_.File("list.json"), list);
+  ProgramResult r = RunProgram({PathFromEnv("ROUGHTIME_CLI"), "measure",
+                                "--servers", dir_.File("list.json"), "--json"},
+                               {.cwd = dir_.path()});
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   nlohmann::json j = nlohmann::json::parse(r.out);
   EXPECT_TRUE(j["consistent"].get<bool>());
@@ -160,4 +150,4 @@ TEST_F(RoughtimedTest, TcpQueryIsAnswered) {
 }
 
 }  // namespace
-}  // namespace roughtime::client_test
+}  // namespace roughtime::testing

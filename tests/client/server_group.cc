@@ -4,7 +4,7 @@
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 
-namespace roughtime::client_test {
+namespace roughtime::testing {
 namespace {
 
 std::string Entry(const std::string& name, const TestServer& s) {
@@ -48,4 +48,4 @@ ServerGroup StartGroup(std::vector<TestServerOptions> options,
   return g;
 }
 
-}  // namespace roughtime::client_test
+}  // namespace roughtime::testing

@@ -10,7 +10,7 @@
 #include "client/server_list.h"
 #include "test_server.h"
 
-namespace roughtime::client_test {
+namespace roughtime::testing {
 
 struct ServerGroup {
   std::vector<std::unique_ptr<TestServer>> servers;
@@ -24,6 +24,6 @@ struct ServerGroup {
 ServerGroup StartGroup(std::vector<TestServerOptions> options,
                        std::vector<size_t> duplicate_of = {});
 
-}  // namespace roughtime::client_test
+}  // namespace roughtime::testing
 
 #endif  // ROUGHTIME_TESTS_CLIENT_SERVER_GROUP_H_

@@ -2,7 +2,6 @@
 // variants (fact sheet §8), unknown key types skipped, malformed lists
 // refused with one clear line. Fixtures: tests/client/testdata/.
 #include <algorithm>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -10,10 +9,11 @@
 #include "client/server_list.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "subprocess.h"
-#include "test_support.h"
+#include "support/files.h"
+#include "support/run_program.h"
+#include "support/temp_dir.h"
 
-namespace roughtime::client_test {
+namespace roughtime::testing {
 namespace {
 
 using client::HostPort;
@@ -132,31 +132,31 @@ TEST(ServerListTest, MalformedListsGiveOneClearLine) {
 
 TEST(ServerListTest, CliRejectsMalformedAndUnchainableLists) {
   const std::string cli = PathFromEnv("ROUGHTIME_CLI");
-  RunResult r = RunProgram({cli, "measure", "--servers",
-                     Fixture("malformed-truncated.json")});
+  ProgramResult r = RunProgram(
+      {cli, "measure", "--servers", Fixture("malformed-truncated.json")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
   EXPECT_THAT(r.err, HasSubstr("malformed-truncated.json: not JSON: parse "
                                "error at line 3"));
   // The input the fuzzer found, as a file: one line and exit 2, no abort.
-  const std::string overflow_dir = MakeTempDir();
-  WriteFileOrDie(overflow_dir + "/overflow.json",
-                 "{\"servers\": [{},\n 1e999]}\n");
-  RunResult o = RunProgram(
-      {cli, "measure", "--servers", overflow_dir + "/overflow.json"});
+  TempDir overflow_dir;
+  WriteFile(overflow_dir.File("overflow.json"),
+            "{\"servers\": [{},\n 1e999]}\n");
+  ProgramResult o = RunProgram(
+      {cli, "measure", "--servers", overflow_dir.File("overflow.json")});
   EXPECT_EQ(o.exit_code, 2) << o.err;
   EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
   EXPECT_THAT(o.err, HasSubstr("overflow.json: not JSON: number overflow"));
-  std::filesystem::remove_all(overflow_dir);
   // Only Google servers: nothing can be chained, so nothing is queried.
-  std::string dir = MakeTempDir();
-  WriteFileOrDie(dir + "/google.json",
-                 R"({"servers":[{"name":"g","publicKey":"etPaaIxcBMY1oUeGpwvPMCJMwlRVNxv51KK/tktoJTQ=",
+  TempDir dir;
+  WriteFile(
+      dir.File("google.json"),
+      R"({"servers":[{"name":"g","publicKey":"etPaaIxcBMY1oUeGpwvPMCJMwlRVNxv51KK/tktoJTQ=",
                  "addresses":[{"protocol":"udp","address":"127.0.0.1:9"}]}]})");
-  RunResult g = RunProgram({cli, "measure", "--servers", dir + "/google.json"});
+  ProgramResult g =
+      RunProgram({cli, "measure", "--servers", dir.File("google.json")});
   EXPECT_EQ(g.exit_code, 2);
   EXPECT_THAT(g.err, HasSubstr("no server that speaks an IETF version"));
-  std::filesystem::remove_all(dir);
 }
 
 TEST(EndpointTest, ParsesHostPortForms) {
@@ -175,4 +175,4 @@ TEST(EndpointTest, ParsesHostPortForms) {
 }
 
 }  // namespace
-}  // namespace roughtime::client_test
+}  // namespace roughtime::testing

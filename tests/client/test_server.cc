@@ -14,7 +14,7 @@
 #include "absl/time/clock.h"
 #include "roughtime/wire.h"
 
-namespace roughtime::client_test {
+namespace roughtime::testing {
 namespace {
 
 socklen_t MakeAddress(const std::string& host, uint16_t port,
@@ -213,4 +213,4 @@ void TestServer::ServeConnection(int fd) {
   }
 }
 
-}  // namespace roughtime::client_test
+}  // namespace roughtime::testing

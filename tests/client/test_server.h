@@ -24,7 +24,7 @@
 #include "roughtime/tags.h"
 #include "roughtime/version.h"
 
-namespace roughtime::client_test {
+namespace roughtime::testing {
 
 enum class Fault {
   kNone,
@@ -108,6 +108,6 @@ class TestServer {
   std::vector<Bytes> replies_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace roughtime::client_test
+}  // namespace roughtime::testing
 
 #endif  // ROUGHTIME_TESTS_CLIENT_TEST_SERVER_H_

@@ -6,7 +6,7 @@
 #include "message_edit.h"
 #include "test_server.h"
 
-namespace roughtime::client_test {
+namespace roughtime::testing {
 namespace {
 
 // A request of `version` from another client, to share the batch.
@@ -146,4 +146,4 @@ std::vector<Bytes> TestServer::Spoil(Bytes reply,
   return {*std::move(spoiled)};
 }
 
-}  // namespace roughtime::client_test
+}  // namespace roughtime::testing

@@ -8,17 +8,16 @@
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "subprocess.h"
-#include "test_support.h"
+#include "support/files.h"
+#include "support/run_program.h"
+#include "support/temp_dir.h"
 
-namespace roughtime::client_test {
+namespace roughtime::testing {
 namespace {
 
 using ::testing::HasSubstr;
 
-std::string Unit() {
-  return ReadFileOrDie(PathFromEnv("ROUGHTIME_SYNC_UNIT"));
-}
+std::string Unit() { return ReadFile(PathFromEnv("ROUGHTIME_SYNC_UNIT")); }
 
 TEST(SyncUnitTest, OrderingAndPrivileges) {
   const std::string u = Unit();
@@ -46,17 +45,17 @@ TEST(SyncUnitTest, SystemdAnalyzeVerifyIsClean) {
                     "verified (install systemd to run this check)";
   }
   // verify checks that ExecStart's binary exists: point it at ours.
-  const std::string dir = MakeTempDir();
-  const std::string unit = dir + "/roughtime-sync.service";
-  WriteFileOrDie(unit, absl::StrReplaceAll(
-                           Unit(), {{"/usr/bin/roughtime",
-                                     PathFromEnv("ROUGHTIME_CLI")}}));
-  RunResult r = RunProgram({tool, "verify", unit}, absl::Seconds(60));
-  std::filesystem::remove_all(dir);
+  TempDir dir;
+  const std::string unit = dir.File("roughtime-sync.service");
+  WriteFile(unit, absl::StrReplaceAll(
+                      Unit(),
+                      {{"/usr/bin/roughtime", PathFromEnv("ROUGHTIME_CLI")}}));
+  ProgramResult r =
+      RunProgram({tool, "verify", unit}, {.timeout = absl::Seconds(60)});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   // Unknown keys and ordering cycles are only warnings: none allowed.
   EXPECT_EQ(r.out + r.err, "");
 }
 
 }  // namespace
-}  // namespace roughtime::client_test
+}  // namespace roughtime::testing

@@ -19,8 +19,7 @@
 #include "roughtime/crypto.h"
 #include "roughtime/request.h"
 #include "server/socket_address.h"
-#include "server_process.h"
-#include "test_files.h"
+#include "shared_support.h"
 #include "udp_test_client.h"
 
 namespace roughtime::server::testing {

@@ -13,16 +13,12 @@
 #include "roughtime/certificate.h"
 #include "roughtime/crypto.h"
 #include "roughtime/keyfile.h"
-#include "test_util.h"
+#include "support/files.h"
+#include "support/temp_dir.h"
 
-namespace roughtime {
+namespace roughtime::testing {
 namespace {
 
-using ::roughtime::testing::FileMode;
-using ::roughtime::testing::ListDir;
-using ::roughtime::testing::ReadWholeFile;
-using ::roughtime::testing::TempDir;
-using ::roughtime::testing::WriteFileWithMode;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -36,7 +32,7 @@ class DelegationFileTest : public ::testing::Test {
   DelegationFileTest()
       : root_(SigningKey::Generate()),
         identity_(DelegateOnlineKey(root_, kWindow)),
-        path_(dir_.Join("delegation.json")) {}
+        path_(dir_.File("delegation.json")) {}
 
   // Writes the identity, then lets `edit` change the JSON before it is
   // written back (mode 0600) for the reader to judge.
@@ -44,9 +40,9 @@ class DelegationFileTest : public ::testing::Test {
   absl::Status ReadEdited(Edit edit) {
     const absl::Status written = WriteDelegationFile(path_, identity_, true);
     if (!written.ok()) return written;
-    nlohmann::json j = nlohmann::json::parse(ReadWholeFile(path_));
+    nlohmann::json j = nlohmann::json::parse(ReadFile(path_));
     edit(j);
-    WriteFileWithMode(path_, j.dump(2), 0600);
+    WriteFile(path_, j.dump(2), 0600);
     return ReadDelegationFile(path_).status();
   }
 
@@ -81,7 +77,7 @@ TEST_F(DelegationFileTest, RoundTripsEveryFamilyWithMode0600) {
 
 TEST_F(DelegationFileTest, FileHasTheDocumentedFields) {
   ASSERT_TRUE(WriteDelegationFile(path_, identity_, false).ok());
-  const nlohmann::json j = nlohmann::json::parse(ReadWholeFile(path_));
+  const nlohmann::json j = nlohmann::json::parse(ReadFile(path_));
   EXPECT_EQ(j["format"], "roughtime-delegation");
   EXPECT_EQ(j["format_version"], 1);
   EXPECT_EQ(j["online_private_seed"], HexEncode(identity_.online_key.seed()));
@@ -97,14 +93,14 @@ TEST_F(DelegationFileTest, FileHasTheDocumentedFields) {
             HexEncode(identity_.cert(CertFamily::kDraft08To11)));
   EXPECT_EQ(j["certs"]["google"], HexEncode(identity_.cert(CertFamily::kGoogle)));
   // The root key's private half is nowhere in the file.
-  EXPECT_EQ(ReadWholeFile(path_).find(HexEncode(root_.seed())),
+  EXPECT_EQ(ReadFile(path_).find(HexEncode(root_.seed())),
             std::string::npos);
 }
 
 TEST_F(DelegationFileTest, OnlyTheServedFamiliesAreWrittenAndRead) {
   identity_ = DelegateOnlineKey(root_, kWindow, VersionSet{Version::kRfc1});
   ASSERT_TRUE(WriteDelegationFile(path_, identity_, false).ok());
-  const nlohmann::json j = nlohmann::json::parse(ReadWholeFile(path_));
+  const nlohmann::json j = nlohmann::json::parse(ReadFile(path_));
   EXPECT_EQ(j["certs"].size(), 1u);
   absl::StatusOr<OnlineIdentity> read = ReadDelegationFile(path_);
   ASSERT_TRUE(read.ok()) << read.status();
@@ -115,11 +111,11 @@ TEST_F(DelegationFileTest, OnlyTheServedFamiliesAreWrittenAndRead) {
 
 TEST_F(DelegationFileTest, RefusesOverwriteAndGroupReadableFiles) {
   ASSERT_TRUE(WriteDelegationFile(path_, identity_, false).ok());
-  const std::string before = ReadWholeFile(path_);
+  const std::string before = ReadFile(path_);
   const OnlineIdentity other = DelegateOnlineKey(root_, kWindow);
   EXPECT_EQ(WriteDelegationFile(path_, other, false).code(),
             absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(ReadWholeFile(path_), before);
+  EXPECT_EQ(ReadFile(path_), before);
   ASSERT_EQ(chmod(path_.c_str(), 0640), 0);
   absl::StatusOr<OnlineIdentity> read = ReadDelegationFile(path_);
   ASSERT_FALSE(read.ok());
@@ -210,14 +206,14 @@ TEST_F(DelegationFileTest, StructuralDamageGetsOneLineErrors) {
 
 TEST_F(DelegationFileTest, TruncatedOrGarbageFilesAreRefused) {
   ASSERT_TRUE(WriteDelegationFile(path_, identity_, false).ok());
-  const std::string text = ReadWholeFile(path_);
-  WriteFileWithMode(path_, text.substr(0, text.size() / 2), 0600);
+  const std::string text = ReadFile(path_);
+  WriteFile(path_, text.substr(0, text.size() / 2), 0600);
   EXPECT_THAT(Msg(ReadDelegationFile(path_).status()),
               HasSubstr("not valid JSON"));
-  WriteFileWithMode(path_, "", 0600);
+  WriteFile(path_, "", 0600);
   EXPECT_THAT(Msg(ReadDelegationFile(path_).status()),
               HasSubstr("not valid JSON"));
-  WriteFileWithMode(path_, "[1, 2]", 0600);
+  WriteFile(path_, "[1, 2]", 0600);
   EXPECT_THAT(Msg(ReadDelegationFile(path_).status()),
               HasSubstr("not a JSON object"));
 }
@@ -237,4 +233,4 @@ TEST_F(DelegationFileTest, WriterRefusesAnIdentityThatWouldNotLoad) {
 }
 
 }  // namespace
-}  // namespace roughtime
+}  // namespace roughtime::testing

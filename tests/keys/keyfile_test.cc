@@ -17,20 +17,15 @@
 #include "roughtime/bytes.h"
 #include "roughtime/certificate.h"
 #include "roughtime/crypto.h"
-#include "test_util.h"
+#include "support/files.h"
+#include "support/temp_dir.h"
 
-namespace roughtime {
+namespace roughtime::testing {
 namespace {
 
-using ::roughtime::testing::FileMode;
-using ::roughtime::testing::ListDir;
-using ::roughtime::testing::ReadWholeFile;
-using ::roughtime::testing::TempDir;
-using ::roughtime::testing::WriteFileWithMode;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using ::testing::Not;
 
 std::string Msg(const absl::Status& s) { return std::string(s.message()); }
 
@@ -46,33 +41,33 @@ TEST(WriteFileAtomicallyTest, CreatesFileWithExactModeWhateverTheUmask) {
   TempDir dir;
   const mode_t old_umask = umask(0077);
   const absl::Status s0 =
-      WriteFileAtomically(dir.Join("a"), "alpha\n", 0640, false);
+      WriteFileAtomically(dir.File("a"), "alpha\n", 0640, false);
   umask(0);
-  const absl::Status s1 = WriteFileAtomically(dir.Join("b"), "beta", 0600, false);
+  const absl::Status s1 = WriteFileAtomically(dir.File("b"), "beta", 0600, false);
   umask(old_umask);
   ASSERT_TRUE(s0.ok()) << s0;
   ASSERT_TRUE(s1.ok()) << s1;
-  EXPECT_EQ(FileMode(dir.Join("a")), 0640);
-  EXPECT_EQ(FileMode(dir.Join("b")), 0600);
-  EXPECT_EQ(ReadWholeFile(dir.Join("a")), "alpha\n");
-  EXPECT_EQ(ReadWholeFile(dir.Join("b")), "beta");
+  EXPECT_EQ(FileMode(dir.File("a")), 0640);
+  EXPECT_EQ(FileMode(dir.File("b")), 0600);
+  EXPECT_EQ(ReadFile(dir.File("a")), "alpha\n");
+  EXPECT_EQ(ReadFile(dir.File("b")), "beta");
   EXPECT_THAT(ListDir(dir.path()), ElementsAre("a", "b"));  // no temp files
 }
 
 TEST(WriteFileAtomicallyTest, NeverReplacesAnExistingFileWithoutOverwrite) {
   TempDir dir;
-  WriteFileWithMode(dir.Join("key"), "original", 0600);
-  const absl::Status s = WriteFileAtomically(dir.Join("key"), "new", 0600, false);
+  WriteFile(dir.File("key"), "original", 0600);
+  const absl::Status s = WriteFileAtomically(dir.File("key"), "new", 0600, false);
   EXPECT_EQ(s.code(), absl::StatusCode::kAlreadyExists) << s;
   EXPECT_THAT(Msg(s), HasSubstr("already exists"));
-  EXPECT_EQ(ReadWholeFile(dir.Join("key")), "original");
+  EXPECT_EQ(ReadFile(dir.File("key")), "original");
   EXPECT_THAT(ListDir(dir.path()), ElementsAre("key"));
 }
 
 TEST(WriteFileAtomicallyTest, ADanglingSymlinkCountsAsExisting) {
   TempDir dir;
-  ASSERT_EQ(symlink(dir.Join("target").c_str(), dir.Join("link").c_str()), 0);
-  const absl::Status s = WriteFileAtomically(dir.Join("link"), "x", 0600, false);
+  ASSERT_EQ(symlink(dir.File("target").c_str(), dir.File("link").c_str()), 0);
+  const absl::Status s = WriteFileAtomically(dir.File("link"), "x", 0600, false);
   EXPECT_EQ(s.code(), absl::StatusCode::kAlreadyExists) << s;
   // Nothing was written through the link.
   EXPECT_THAT(ListDir(dir.path()), ElementsAre("link"));
@@ -80,18 +75,18 @@ TEST(WriteFileAtomicallyTest, ADanglingSymlinkCountsAsExisting) {
 
 TEST(WriteFileAtomicallyTest, ReplacesWhenAskedAndKeepsTheNewMode) {
   TempDir dir;
-  WriteFileWithMode(dir.Join("key"), "original", 0644);
-  const absl::Status s = WriteFileAtomically(dir.Join("key"), "new", 0600, true);
+  WriteFile(dir.File("key"), "original", 0644);
+  const absl::Status s = WriteFileAtomically(dir.File("key"), "new", 0600, true);
   ASSERT_TRUE(s.ok()) << s;
-  EXPECT_EQ(ReadWholeFile(dir.Join("key")), "new");
-  EXPECT_EQ(FileMode(dir.Join("key")), 0600);
+  EXPECT_EQ(ReadFile(dir.File("key")), "new");
+  EXPECT_EQ(FileMode(dir.File("key")), 0600);
   EXPECT_THAT(ListDir(dir.path()), ElementsAre("key"));
 }
 
 TEST(WriteFileAtomicallyTest, MissingDirectoryFailsWithoutLeavingFiles) {
   TempDir dir;
   const absl::Status s =
-      WriteFileAtomically(dir.Join("missing/key"), "x", 0600, false);
+      WriteFileAtomically(dir.File("missing/key"), "x", 0600, false);
   EXPECT_FALSE(s.ok());
   EXPECT_THAT(Msg(s), HasSubstr("No such file or directory"));
   EXPECT_THAT(ListDir(dir.path()), IsEmpty());
@@ -99,9 +94,9 @@ TEST(WriteFileAtomicallyTest, MissingDirectoryFailsWithoutLeavingFiles) {
 
 TEST(WriteFileAtomicallyTest, RegularFileAsDirectoryFails) {
   TempDir dir;
-  WriteFileWithMode(dir.Join("file"), "data", 0600);
+  WriteFile(dir.File("file"), "data", 0600);
   const absl::Status s =
-      WriteFileAtomically(dir.Join("file/key"), "x", 0600, false);
+      WriteFileAtomically(dir.File("file/key"), "x", 0600, false);
   EXPECT_FALSE(s.ok());
   EXPECT_THAT(Msg(s), HasSubstr("Not a directory"));
   EXPECT_THAT(ListDir(dir.path()), ElementsAre("file"));
@@ -111,9 +106,9 @@ TEST(WriteFileAtomicallyTest, FailedRenameRemovesTheTemporaryFile) {
   TempDir dir;
   // The target is a non-empty directory: the temp file is written and
   // synced, then rename() fails. The temp file must not survive.
-  ASSERT_EQ(mkdir(dir.Join("key").c_str(), 0700), 0);
-  WriteFileWithMode(dir.Join("key/inside"), "x", 0600);
-  const absl::Status s = WriteFileAtomically(dir.Join("key"), "new", 0600, true);
+  ASSERT_EQ(mkdir(dir.File("key").c_str(), 0700), 0);
+  WriteFile(dir.File("key/inside"), "x", 0600);
+  const absl::Status s = WriteFileAtomically(dir.File("key"), "new", 0600, true);
   EXPECT_FALSE(s.ok());
   EXPECT_THAT(Msg(s), HasSubstr("cannot replace"));
   EXPECT_THAT(ListDir(dir.path()), ElementsAre("key"));
@@ -121,7 +116,7 @@ TEST(WriteFileAtomicallyTest, FailedRenameRemovesTheTemporaryFile) {
 
 TEST(WriteFileAtomicallyTest, FailedWriteRemovesTheTemporaryFile) {
   TempDir dir;
-  const std::string path = dir.Join("key");
+  const std::string path = dir.File("key");
   // A child process with a 16-byte file size limit: write() fails with
   // EFBIG after the temp file exists. (Root ignores permission bits, the
   // size limit it does not.)
@@ -147,7 +142,7 @@ TEST(WriteFileAtomicallyTest, RejectsPathsThatNameADirectory) {
   TempDir dir;
   EXPECT_FALSE(WriteFileAtomically(dir.path() + "/", "x", 0600, false).ok());
   EXPECT_FALSE(WriteFileAtomically("", "x", 0600, false).ok());
-  EXPECT_FALSE(WriteFileAtomically(dir.Join("k"), "x", 01600, false).ok());
+  EXPECT_FALSE(WriteFileAtomically(dir.File("k"), "x", 01600, false).ok());
   EXPECT_THAT(ListDir(dir.path()), IsEmpty());
 }
 
@@ -156,16 +151,16 @@ TEST(WriteFileAtomicallyTest, RejectsPathsThatNameADirectory) {
 TEST(SeedFileTest, WritesHexWithNewlineMode0600AndReadsItBack) {
   TempDir dir;
   const Seed seed = RandomSeed();
-  ASSERT_TRUE(WriteSeedFile(dir.Join("root.key"), seed, false).ok());
-  EXPECT_EQ(FileMode(dir.Join("root.key")), 0600);
-  EXPECT_EQ(ReadWholeFile(dir.Join("root.key")), HexEncode(seed) + "\n");
-  absl::StatusOr<Seed> read = ReadSeedFile(dir.Join("root.key"));
+  ASSERT_TRUE(WriteSeedFile(dir.File("root.key"), seed, false).ok());
+  EXPECT_EQ(FileMode(dir.File("root.key")), 0600);
+  EXPECT_EQ(ReadFile(dir.File("root.key")), HexEncode(seed) + "\n");
+  absl::StatusOr<Seed> read = ReadSeedFile(dir.File("root.key"));
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(*read, seed);
   // A second write without overwrite keeps the first key.
-  const absl::Status again = WriteSeedFile(dir.Join("root.key"), RandomSeed(), false);
+  const absl::Status again = WriteSeedFile(dir.File("root.key"), RandomSeed(), false);
   EXPECT_EQ(again.code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(*ReadSeedFile(dir.Join("root.key")), seed);
+  EXPECT_EQ(*ReadSeedFile(dir.File("root.key")), seed);
 }
 
 TEST(SeedFileTest, AcceptsRawHexAndBase64Forms) {
@@ -185,8 +180,8 @@ TEST(SeedFileTest, AcceptsRawHexAndBase64Forms) {
       unpadded,
   };
   for (size_t i = 0; i < forms.size(); ++i) {
-    const std::string path = dir.Join("k" + std::to_string(i));
-    WriteFileWithMode(path, forms[i], 0600);
+    const std::string path = dir.File("k" + std::to_string(i));
+    WriteFile(path, forms[i], 0600);
     absl::StatusOr<Seed> read = ReadSeedFile(path);
     ASSERT_TRUE(read.ok()) << "form " << i << ": " << read.status();
     EXPECT_EQ(*read, seed) << "form " << i;
@@ -197,19 +192,19 @@ TEST(SeedFileTest, RefusesGroupOrWorldAccessNamingModeAndFix) {
   TempDir dir;
   const std::string hex = HexEncode(RandomSeed());
   for (int mode : {0640, 0604, 0620, 0602, 0610, 0601, 0644, 0666}) {
-    const std::string path = dir.Join("root.key");
-    WriteFileWithMode(path, hex, mode);
+    const std::string path = dir.File("root.key");
+    WriteFile(path, hex, mode);
     absl::StatusOr<Seed> read = ReadSeedFile(path);
     ASSERT_FALSE(read.ok()) << "mode " << std::oct << mode;
     char mode_text[8];
     snprintf(mode_text, sizeof(mode_text), "%04o", mode);
     EXPECT_THAT(Msg(read.status()), HasSubstr(mode_text));
     EXPECT_THAT(Msg(read.status()), HasSubstr("chmod 600 " + path));
-    EXPECT_THAT(Msg(read.status()), Not(HasSubstr(hex)));
+    EXPECT_THAT(Msg(read.status()), ::testing::Not(HasSubstr(hex)));
   }
   // 0400 is fine: only the owner can read.
-  WriteFileWithMode(dir.Join("ro.key"), hex, 0400);
-  EXPECT_TRUE(ReadSeedFile(dir.Join("ro.key")).ok());
+  WriteFile(dir.File("ro.key"), hex, 0400);
+  EXPECT_TRUE(ReadSeedFile(dir.File("ro.key")).ok());
 }
 
 // systemd >= 254 hands LoadCredential= files to the service root-owned and
@@ -220,35 +215,35 @@ TEST(SeedFileTest, AcceptsReadOnlyRootCredentialsOnlyInTheCredentialsDir) {
   TempDir credentials;
   TempDir elsewhere;
   const std::string hex = HexEncode(RandomSeed());
-  WriteFileWithMode(credentials.Join("root.key"), hex, 0440);
-  WriteFileWithMode(elsewhere.Join("root.key"), hex, 0440);
-  WriteFileWithMode(credentials.Join("writable.key"), hex, 0460);
-  WriteFileWithMode(credentials.Join("world.key"), hex, 0444);
+  WriteFile(credentials.File("root.key"), hex, 0440);
+  WriteFile(elsewhere.File("root.key"), hex, 0440);
+  WriteFile(credentials.File("writable.key"), hex, 0460);
+  WriteFile(credentials.File("world.key"), hex, 0444);
   ASSERT_EQ(setenv("CREDENTIALS_DIRECTORY", credentials.path().c_str(), 1),
             0);
-  EXPECT_TRUE(ReadSeedFile(credentials.Join("root.key")).ok());
-  EXPECT_FALSE(ReadSeedFile(elsewhere.Join("root.key")).ok());
-  EXPECT_FALSE(ReadSeedFile(credentials.Join("writable.key")).ok());
-  EXPECT_FALSE(ReadSeedFile(credentials.Join("world.key")).ok());
+  EXPECT_TRUE(ReadSeedFile(credentials.File("root.key")).ok());
+  EXPECT_FALSE(ReadSeedFile(elsewhere.File("root.key")).ok());
+  EXPECT_FALSE(ReadSeedFile(credentials.File("writable.key")).ok());
+  EXPECT_FALSE(ReadSeedFile(credentials.File("world.key")).ok());
   unsetenv("CREDENTIALS_DIRECTORY");
-  EXPECT_FALSE(ReadSeedFile(credentials.Join("root.key")).ok());
+  EXPECT_FALSE(ReadSeedFile(credentials.File("root.key")).ok());
 }
 
 TEST(SeedFileTest, RefusesSymlinksEvenToGoodFiles) {
   TempDir dir;
-  WriteFileWithMode(dir.Join("real.key"), HexEncode(RandomSeed()), 0600);
-  ASSERT_EQ(symlink(dir.Join("real.key").c_str(), dir.Join("link.key").c_str()), 0);
-  absl::StatusOr<Seed> read = ReadSeedFile(dir.Join("link.key"));
+  WriteFile(dir.File("real.key"), HexEncode(RandomSeed()), 0600);
+  ASSERT_EQ(symlink(dir.File("real.key").c_str(), dir.File("link.key").c_str()), 0);
+  absl::StatusOr<Seed> read = ReadSeedFile(dir.File("link.key"));
   ASSERT_FALSE(read.ok());
   EXPECT_THAT(Msg(read.status()), HasSubstr("symbolic link"));
 }
 
 TEST(SeedFileTest, RefusesMissingFilesAndDirectories) {
   TempDir dir;
-  absl::StatusOr<Seed> missing = ReadSeedFile(dir.Join("nope.key"));
+  absl::StatusOr<Seed> missing = ReadSeedFile(dir.File("nope.key"));
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
-  ASSERT_EQ(mkdir(dir.Join("d").c_str(), 0700), 0);
-  absl::StatusOr<Seed> d = ReadSeedFile(dir.Join("d"));
+  ASSERT_EQ(mkdir(dir.File("d").c_str(), 0700), 0);
+  absl::StatusOr<Seed> d = ReadSeedFile(dir.File("d"));
   ASSERT_FALSE(d.ok());
   EXPECT_THAT(Msg(d.status()), HasSubstr("not a regular file"));
 }
@@ -282,8 +277,8 @@ TEST(SeedFileTest, TruncatedOrGarbageContentGetsAPreciseError) {
       {"bad_hex", std::string(62, 'a') + "zz", "not all hex digits"},
   };
   for (const BadContent& c : cases) {
-    const std::string path = dir.Join(c.name);
-    WriteFileWithMode(path, c.contents, 0600);
+    const std::string path = dir.File(c.name);
+    WriteFile(path, c.contents, 0600);
     absl::StatusOr<Seed> read = ReadSeedFile(path);
     ASSERT_FALSE(read.ok()) << c.name;
     EXPECT_EQ(read.status().code(), absl::StatusCode::kInvalidArgument) << c.name;
@@ -294,4 +289,4 @@ TEST(SeedFileTest, TruncatedOrGarbageContentGetsAPreciseError) {
 }
 
 }  // namespace
-}  // namespace roughtime
+}  // namespace roughtime::testing

@@ -14,20 +14,13 @@
 #include "roughtime/certificate.h"
 #include "roughtime/crypto.h"
 #include "roughtime/keyfile.h"
-#include "test_util.h"
+#include "support/files.h"
+#include "support/keygen.h"
+#include "support/temp_dir.h"
 
-namespace roughtime {
+namespace roughtime::testing {
 namespace {
 
-using ::roughtime::testing::ExpectOneLineError;
-using ::roughtime::testing::FileMode;
-using ::roughtime::testing::ListDir;
-using ::roughtime::testing::ProcessResult;
-using ::roughtime::testing::ReadWholeFile;
-using ::roughtime::testing::RunKeygen;
-using ::roughtime::testing::TempDir;
-using ::roughtime::testing::ValueAfter;
-using ::roughtime::testing::WriteFileWithMode;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -38,29 +31,20 @@ std::string Rfc3339(int64_t t) {
                           absl::UTCTimeZone());
 }
 
-class KeygenDelegateTest : public ::testing::Test {
+class KeygenDelegateTest : public GeneratedRootKeyTest {
  protected:
-  void SetUp() override {
-    const ProcessResult r = RunKeygen({"generate", "--out", root_});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    root_public_b64_ = ValueAfter(r.out, "public key (base64)");
-  }
-
-  ProcessResult Delegate(std::vector<std::string> extra) {
+  ProgramResult Delegate(std::vector<std::string> extra) {
     std::vector<std::string> args = {"delegate", "--root", root_, "--out", out_};
     args.insert(args.end(), extra.begin(), extra.end());
     return RunKeygen(args);
   }
 
-  TempDir dir_;
-  std::string root_ = dir_.Join("root.key");
-  std::string out_ = dir_.Join("delegation.json");
-  std::string root_public_b64_;
+  std::string out_ = dir_.File("delegation.json");
 };
 
 TEST_F(KeygenDelegateTest, DefaultWindowAndEveryFamilyInA0600File) {
   const int64_t before = Now();
-  const ProcessResult r = Delegate({});
+  const ProgramResult r = Delegate({});
   const int64_t after = Now();
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(FileMode(out_), 0600);
@@ -102,7 +86,7 @@ TEST_F(KeygenDelegateTest, EachTimeSyntaxGivesTheExactSeconds) {
        start - 7200, end},
   };
   for (const Case& c : cases) {
-    const ProcessResult r = Delegate(
+    const ProgramResult r = Delegate(
         {"--not-before", c.not_before, "--not-after", c.not_after, "--force"});
     ASSERT_EQ(r.exit_code, 0) << c.not_before << ": " << r.err;
     absl::StatusOr<OnlineIdentity> id = ReadDelegationFile(out_);
@@ -165,18 +149,18 @@ TEST_F(KeygenDelegateTest, UnparseableTimesAreUsageErrors) {
 
 TEST_F(KeygenDelegateTest, NeverOverwritesWithoutForceNorTheRootKey) {
   ASSERT_EQ(Delegate({}).exit_code, 0);
-  const std::string first = ReadWholeFile(out_);
-  const ProcessResult again = Delegate({});
+  const std::string first = ReadFile(out_);
+  const ProgramResult again = Delegate({});
   ExpectOneLineError(again, 1, "already exists");
-  EXPECT_EQ(ReadWholeFile(out_), first);
+  EXPECT_EQ(ReadFile(out_), first);
   ASSERT_EQ(Delegate({"--force"}).exit_code, 0);
-  EXPECT_NE(ReadWholeFile(out_), first);
+  EXPECT_NE(ReadFile(out_), first);
 
-  const std::string root_before = ReadWholeFile(root_);
+  const std::string root_before = ReadFile(root_);
   ExpectOneLineError(RunKeygen({"delegate", "--root", root_, "--out", root_,
                                 "--force"}),
                      1, "is the root key file itself");
-  EXPECT_EQ(ReadWholeFile(root_), root_before);
+  EXPECT_EQ(ReadFile(root_), root_before);
   EXPECT_THAT(ListDir(dir_.path()), ElementsAre("delegation.json", "root.key"));
 }
 
@@ -185,18 +169,18 @@ TEST_F(KeygenDelegateTest, BadRootKeysAndOutputsFailCleanly) {
   ASSERT_EQ(chmod(root_.c_str(), 0644), 0);
   ExpectOneLineError(Delegate({}), 1, "chmod 600 " + root_);
   ASSERT_EQ(chmod(root_.c_str(), 0600), 0);
-  WriteFileWithMode(dir_.Join("short.key"), ReadWholeFile(root_).substr(0, 50),
+  WriteFile(dir_.File("short.key"), ReadFile(root_).substr(0, 50),
                     0600);
-  ExpectOneLineError(RunKeygen({"delegate", "--root", dir_.Join("short.key"),
+  ExpectOneLineError(RunKeygen({"delegate", "--root", dir_.File("short.key"),
                                 "--out", out_}),
                      1, "truncated");
   ASSERT_EQ(Delegate({}).exit_code, 0);
   ExpectOneLineError(RunKeygen({"delegate", "--root", out_, "--out",
-                                dir_.Join("d2.json")}),
+                                dir_.File("d2.json")}),
                      1, "delegation file");
   // Output below a regular file: ENOTDIR, nothing left behind.
   ExpectOneLineError(RunKeygen({"delegate", "--root", root_, "--out",
-                                dir_.Join("root.key/d.json")}),
+                                dir_.File("root.key/d.json")}),
                      1, "Not a directory");
   EXPECT_THAT(ListDir(dir_.path()),
               ElementsAre("delegation.json", "root.key", "short.key"));
@@ -208,7 +192,7 @@ TEST_F(KeygenDelegateTest, InspectShowsWindowFamiliesAndValidity) {
   ASSERT_EQ(Delegate({}).exit_code, 0);
   absl::StatusOr<OnlineIdentity> id = ReadDelegationFile(out_);
   ASSERT_TRUE(id.ok());
-  const ProcessResult r = RunKeygen({"inspect", out_});
+  const ProgramResult r = RunKeygen({"inspect", out_});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_THAT(r.out, HasSubstr("type: delegation"));
@@ -240,7 +224,7 @@ TEST_F(KeygenDelegateTest, InspectReportsExpiredAndNotYetValidWindows) {
   for (const auto& [window, expected] : cases) {
     ASSERT_TRUE(
         WriteDelegationFile(out_, DelegateOnlineKey(root, window), true).ok());
-    const ProcessResult r = RunKeygen({"inspect", out_});
+    const ProgramResult r = RunKeygen({"inspect", out_});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_THAT(ValueAfter(r.out, "status"), HasSubstr(expected));
   }
@@ -254,13 +238,13 @@ TEST_F(KeygenDelegateTest, InspectFlagsABadSignatureAndAbsentFamilies) {
       DelegateOnlineKey(SigningKey::FromSeed(*seed), {now, now + 86400},
                         VersionSet{Version::kRfc1, Version::kDraft12});
   ASSERT_TRUE(WriteDelegationFile(out_, only_v1, false).ok());
-  nlohmann::json j = nlohmann::json::parse(ReadWholeFile(out_));
+  nlohmann::json j = nlohmann::json::parse(ReadFile(out_));
   std::string cert = j["certs"]["rfc-1"];
   cert[60] = cert[60] == 'a' ? 'b' : 'a';  // inside SIG
   j["certs"]["rfc-1"] = cert;
-  WriteFileWithMode(out_, j.dump(2), 0600);
+  WriteFile(out_, j.dump(2), 0600);
 
-  const ProcessResult r = RunKeygen({"inspect", out_});
+  const ProgramResult r = RunKeygen({"inspect", out_});
   ExpectOneLineError(r, 1, "1 problem(s)");
   EXPECT_THAT(r.out, HasSubstr("google (versions Google-Roughtime"));
   EXPECT_EQ(ValueAfter(r.out, "certificate google (versions "
@@ -273,7 +257,7 @@ TEST_F(KeygenDelegateTest, InspectFlagsABadSignatureAndAbsentFamilies) {
 }
 
 TEST_F(KeygenDelegateTest, InspectRefusesGarbageAndOpenFiles) {
-  WriteFileWithMode(out_, "{\"format\": \"roughtime-delegation\"", 0600);
+  WriteFile(out_, "{\"format\": \"roughtime-delegation\"", 0600);
   ExpectOneLineError(RunKeygen({"inspect", out_}), 1, "not valid JSON");
   ASSERT_EQ(Delegate({"--force"}).exit_code, 0);
   ASSERT_EQ(chmod(out_.c_str(), 0604), 0);
@@ -282,4 +266,4 @@ TEST_F(KeygenDelegateTest, InspectRefusesGarbageAndOpenFiles) {
 }
 
 }  // namespace
-}  // namespace roughtime
+}  // namespace roughtime::testing

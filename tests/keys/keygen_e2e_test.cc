@@ -3,16 +3,14 @@
 // `generate` printed. The server only ever sees the delegation file (the
 // root key is deleted before it starts). Loopback only.
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,99 +23,13 @@
 #include "roughtime/keyfile.h"
 #include "roughtime/request.h"
 #include "roughtime/response.h"
-#include "test_util.h"
+#include "support/files.h"
+#include "support/keygen.h"
+#include "support/server_process.h"
+#include "support/temp_dir.h"
 
-namespace roughtime {
+namespace roughtime::testing {
 namespace {
-
-using ::roughtime::testing::EnvOrEmpty;
-using ::roughtime::testing::ListDir;
-using ::roughtime::testing::ProcessResult;
-using ::roughtime::testing::RunKeygen;
-using ::roughtime::testing::TempDir;
-using ::roughtime::testing::ValueAfter;
-
-// roughtimed as a child process; its stdout and stderr share one pipe that
-// is read until the "listening on udp 127.0.0.1:PORT" line.
-class ServerProcess {
- public:
-  ServerProcess(const std::vector<std::string>& argv, const std::string& cwd) {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(fds[1], STDOUT_FILENO);
-      dup2(fds[1], STDERR_FILENO);
-      if (chdir(cwd.c_str()) != 0) _exit(126);
-      std::vector<char*> args;
-      for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    out_fd_ = fds[0];
-  }
-  ~ServerProcess() {
-    if (pid_ > 0 && !exited_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (out_fd_ >= 0) close(out_fd_);
-  }
-
-  // The port from the listening line, or nullopt after `timeout`.
-  std::optional<uint16_t> WaitForPort(std::chrono::milliseconds timeout) {
-    const std::string marker = "listening on udp 127.0.0.1:";
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      const size_t at = output_.find(marker);
-      if (at != std::string::npos) {
-        const size_t end = output_.find('\n', at);
-        if (end != std::string::npos) {
-          return static_cast<uint16_t>(
-              std::stoi(output_.substr(at + marker.size())));
-        }
-      }
-      if (!ReadSome(100)) break;
-    }
-    return std::nullopt;
-  }
-
-  // Sends SIGTERM and waits; the exit status, or -1 on timeout/signal.
-  int Terminate(std::chrono::milliseconds timeout) {
-    kill(pid_, SIGTERM);
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        exited_ = true;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      }
-      ReadSome(50);
-    }
-    return -1;
-  }
-
-  const std::string& output() const { return output_; }
-
- private:
-  // Reads what is available within `ms`; false at end of output.
-  bool ReadSome(int ms) {
-    pollfd p = {out_fd_, POLLIN, 0};
-    if (poll(&p, 1, ms) <= 0) return true;
-    char buf[4096];
-    const ssize_t n = read(out_fd_, buf, sizeof(buf));
-    if (n <= 0) return false;
-    output_.append(buf, static_cast<size_t>(n));
-    return true;
-  }
-
-  pid_t pid_ = -1;
-  int out_fd_ = -1;
-  bool exited_ = false;
-  std::string output_;
-};
 
 // Sends `packet` to 127.0.0.1:port and returns the first reply (three
 // tries, one second each).
@@ -153,13 +65,12 @@ struct VersionCase {
 };
 
 TEST(KeygenEndToEndTest, DelegationFromTheToolLetsTheServerAnswer) {
-  const std::string roughtimed = EnvOrEmpty("ROUGHTIMED");
-  ASSERT_FALSE(roughtimed.empty()) << "ROUGHTIMED is not set";
+  ASSERT_FALSE(RoughtimedPath().empty()) << "ROUGHTIMED is not set";
   TempDir keys, run;
-  const std::string root_path = keys.Join("root.key");
-  const std::string delegation = run.Join("delegation.json");
+  const std::string root_path = keys.File("root.key");
+  const std::string delegation = run.File("delegation.json");
 
-  const ProcessResult gen = RunKeygen({"generate", "--out", root_path});
+  const ProgramResult gen = RunKeygen({"generate", "--out", root_path});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
   absl::StatusOr<Bytes> root_bytes = DecodeKeyText(
       ValueAfter(gen.out, "public key (base64)"), kPublicKeySize);
@@ -167,7 +78,7 @@ TEST(KeygenEndToEndTest, DelegationFromTheToolLetsTheServerAnswer) {
   PublicKey root_public;
   std::memcpy(root_public.data(), root_bytes->data(), kPublicKeySize);
 
-  const ProcessResult del = RunKeygen(
+  const ProgramResult del = RunKeygen(
       {"delegate", "--root", root_path, "--out", delegation});
   ASSERT_EQ(del.exit_code, 0) << del.err;
   absl::StatusOr<OnlineIdentity> identity = ReadDelegationFile(delegation);
@@ -176,12 +87,11 @@ TEST(KeygenEndToEndTest, DelegationFromTheToolLetsTheServerAnswer) {
   ASSERT_EQ(unlink(root_path.c_str()), 0);
   ASSERT_EQ(ListDir(run.path()), std::vector<std::string>{"delegation.json"});
 
-  ServerProcess server({roughtimed, "--delegation", delegation, "--listen",
-                        "127.0.0.1:0"},
-                       run.path());
-  const std::optional<uint16_t> port =
-      server.WaitForPort(std::chrono::seconds(10));
-  ASSERT_TRUE(port.has_value()) << "server output:\n" << server.output();
+  std::unique_ptr<ServerProcess> server;
+  const uint16_t port = StartListening(
+      {"--delegation", delegation, "--listen", "127.0.0.1:0"}, &server,
+      run.path());
+  ASSERT_NE(port, 0);
 
   const std::vector<VersionCase> cases = {
       {"rfc-1", {0x00000001, 0x8000000c}, false, Version::kRfc1},
@@ -199,9 +109,9 @@ TEST(KeygenEndToEndTest, DelegationFromTheToolLetsTheServerAnswer) {
     if (!c.google) request.server_key = root_public;
     absl::StatusOr<BuiltRequest> built = BuildRequest(request);
     ASSERT_TRUE(built.ok()) << built.status();
-    const std::optional<Bytes> reply = Exchange(*port, built->packet);
+    const std::optional<Bytes> reply = Exchange(port, built->packet);
     ASSERT_TRUE(reply.has_value()) << "no answer; server output:\n"
-                                   << server.output();
+                                   << server->Output();
 
     VerifyOptions verify;
     verify.root_public_key = root_public;
@@ -220,9 +130,9 @@ TEST(KeygenEndToEndTest, DelegationFromTheToolLetsTheServerAnswer) {
     verify.root_public_key = other_root;
     EXPECT_FALSE(VerifyResponse(*reply, verify).ok());
   }
-  EXPECT_EQ(server.Terminate(std::chrono::seconds(10)), 0)
-      << "server output:\n" << server.output();
+  EXPECT_EQ(server->Stop(SIGTERM, absl::Seconds(10)), 0)
+      << "server output:\n" << server->Output();
 }
 
 }  // namespace
-}  // namespace roughtime
+}  // namespace roughtime::testing

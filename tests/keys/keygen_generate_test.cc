@@ -12,25 +12,16 @@
 #include "roughtime/bytes.h"
 #include "roughtime/crypto.h"
 #include "roughtime/keyfile.h"
-#include "test_util.h"
+#include "support/files.h"
+#include "support/keygen.h"
+#include "support/temp_dir.h"
 
-namespace roughtime {
+namespace roughtime::testing {
 namespace {
 
-using ::roughtime::testing::ExpectOneLineError;
-using ::roughtime::testing::FileMode;
-using ::roughtime::testing::ListDir;
-using ::roughtime::testing::ProcessOptions;
-using ::roughtime::testing::ProcessResult;
-using ::roughtime::testing::ReadWholeFile;
-using ::roughtime::testing::RunKeygen;
-using ::roughtime::testing::TempDir;
-using ::roughtime::testing::ValueAfter;
-using ::roughtime::testing::WriteFileWithMode;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using ::testing::MatchesRegex;
 
 // The public key lines a command printed must be those of `seed`.
 void ExpectPublicKeyOf(const Seed& seed, const std::string& out) {
@@ -42,12 +33,12 @@ void ExpectPublicKeyOf(const Seed& seed, const std::string& out) {
 
 TEST(KeygenGenerateTest, WritesA0600HexKeyAndPrintsItsPublicKey) {
   TempDir dir;
-  const std::string path = dir.Join("root.key");
-  const ProcessResult r = RunKeygen({"generate", "--out", path});
+  const std::string path = dir.File("root.key");
+  const ProgramResult r = RunKeygen({"generate", "--out", path});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(FileMode(path), 0600);
-  EXPECT_THAT(ReadWholeFile(path), MatchesRegex("[0-9a-f]{64}\n"));
+  EXPECT_THAT(ReadFile(path), ::testing::MatchesRegex("[0-9a-f]{64}\n"));
   EXPECT_THAT(ListDir(dir.path()), ElementsAre("root.key"));
   absl::StatusOr<Seed> seed = ReadSeedFile(path);
   ASSERT_TRUE(seed.ok()) << seed.status();
@@ -56,61 +47,61 @@ TEST(KeygenGenerateTest, WritesA0600HexKeyAndPrintsItsPublicKey) {
 
 TEST(KeygenGenerateTest, DefaultOutputIsKeysRootKeyUnderTheWorkingDirectory) {
   TempDir dir;
-  ASSERT_EQ(mkdir(dir.Join("keys").c_str(), 0700), 0);
-  ProcessOptions options;
+  ASSERT_EQ(mkdir(dir.File("keys").c_str(), 0700), 0);
+  RunOptions options;
   options.cwd = dir.path();
-  const ProcessResult r = RunKeygen({"generate"}, options);
+  const ProgramResult r = RunKeygen({"generate"}, options);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(FileMode(dir.Join("keys/root.key")), 0600);
+  EXPECT_EQ(FileMode(dir.File("keys/root.key")), 0600);
   EXPECT_THAT(r.out, HasSubstr("keys/root.key"));
 }
 
 TEST(KeygenGenerateTest, EveryKeyIsNew) {
   TempDir dir;
-  ASSERT_EQ(RunKeygen({"generate", "--out", dir.Join("a")}).exit_code, 0);
-  ASSERT_EQ(RunKeygen({"generate", "--out", dir.Join("b")}).exit_code, 0);
-  EXPECT_NE(ReadWholeFile(dir.Join("a")), ReadWholeFile(dir.Join("b")));
+  ASSERT_EQ(RunKeygen({"generate", "--out", dir.File("a")}).exit_code, 0);
+  ASSERT_EQ(RunKeygen({"generate", "--out", dir.File("b")}).exit_code, 0);
+  EXPECT_NE(ReadFile(dir.File("a")), ReadFile(dir.File("b")));
 }
 
 TEST(KeygenGenerateTest, RefusesToOverwriteWithoutForce) {
   TempDir dir;
-  const std::string path = dir.Join("root.key");
+  const std::string path = dir.File("root.key");
   ASSERT_EQ(RunKeygen({"generate", "--out", path}).exit_code, 0);
-  const std::string before = ReadWholeFile(path);
-  const ProcessResult r = RunKeygen({"generate", "--out", path});
+  const std::string before = ReadFile(path);
+  const ProgramResult r = RunKeygen({"generate", "--out", path});
   ExpectOneLineError(r, 1, "already exists");
   EXPECT_THAT(r.err, HasSubstr("--force"));
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(ReadWholeFile(path), before);
+  EXPECT_EQ(ReadFile(path), before);
   EXPECT_THAT(ListDir(dir.path()), ElementsAre("root.key"));
 }
 
 TEST(KeygenGenerateTest, ForceReplacesAndRestoresMode0600) {
   TempDir dir;
-  const std::string path = dir.Join("root.key");
-  WriteFileWithMode(path, "old contents\n", 0644);
-  const ProcessResult r = RunKeygen({"generate", "--out", path, "--force"});
+  const std::string path = dir.File("root.key");
+  WriteFile(path, "old contents\n", 0644);
+  const ProgramResult r = RunKeygen({"generate", "--out", path, "--force"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(ReadWholeFile(path), "old contents\n");
+  EXPECT_NE(ReadFile(path), "old contents\n");
   EXPECT_EQ(FileMode(path), 0600);
   EXPECT_THAT(ListDir(dir.path()), ElementsAre("root.key"));
 }
 
 TEST(KeygenGenerateTest, ParentThatIsARegularFileFailsCleanly) {
   TempDir dir;
-  WriteFileWithMode(dir.Join("not-a-dir"), "x", 0600);
-  const ProcessResult r =
-      RunKeygen({"generate", "--out", dir.Join("not-a-dir/root.key")});
+  WriteFile(dir.File("not-a-dir"), "x", 0600);
+  const ProgramResult r =
+      RunKeygen({"generate", "--out", dir.File("not-a-dir/root.key")});
   ExpectOneLineError(r, 1, "Not a directory");
   EXPECT_EQ(r.out, "");
   EXPECT_THAT(ListDir(dir.path()), ElementsAre("not-a-dir"));
-  EXPECT_EQ(ReadWholeFile(dir.Join("not-a-dir")), "x");
+  EXPECT_EQ(ReadFile(dir.File("not-a-dir")), "x");
 }
 
 TEST(KeygenGenerateTest, MissingDirectoryFailsCleanly) {
   TempDir dir;
-  const ProcessResult r =
-      RunKeygen({"generate", "--out", dir.Join("missing/root.key")});
+  const ProgramResult r =
+      RunKeygen({"generate", "--out", dir.File("missing/root.key")});
   ExpectOneLineError(r, 1, "No such file or directory");
   EXPECT_THAT(ListDir(dir.path()), IsEmpty());
 }
@@ -122,7 +113,7 @@ TEST(KeygenGenerateTest, UnwritableSystemDirectoryFailsCleanly) {
   const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
   ASSERT_LT(fd, 0) << "this test needs a directory we cannot write to";
   const std::vector<std::string> before = ListDir("/proc");
-  const ProcessResult r = RunKeygen({"generate", "--out", path});
+  const ProgramResult r = RunKeygen({"generate", "--out", path});
   ExpectOneLineError(r, 1, "cannot create /proc/roughtime-keygen-test.key");
   EXPECT_EQ(r.out, "");
   for (const std::string& name : ListDir("/proc")) {
@@ -132,10 +123,10 @@ TEST(KeygenGenerateTest, UnwritableSystemDirectoryFailsCleanly) {
 
 TEST(KeygenGenerateTest, WriteFailureHalfwayLeavesNoPartialFile) {
   TempDir dir;
-  ProcessOptions options;
+  RunOptions options;
   options.file_size_limit = 10;  // the 65-byte key cannot be written
-  const ProcessResult r =
-      RunKeygen({"generate", "--out", dir.Join("root.key")}, options);
+  const ProgramResult r =
+      RunKeygen({"generate", "--out", dir.File("root.key")}, options);
   ExpectOneLineError(r, 1, "File too large");
   EXPECT_THAT(ListDir(dir.path()), IsEmpty());
 }
@@ -154,13 +145,13 @@ TEST(KeygenGenerateTest, UsageErrorsExitWithStatus2) {
 }
 
 TEST(KeygenGenerateTest, HelpListsEveryCommand) {
-  const ProcessResult r = RunKeygen({"help"});
+  const ProgramResult r = RunKeygen({"help"});
   EXPECT_EQ(r.exit_code, 0);
   for (const char* command :
        {"generate", "public", "delegate", "inspect", "server-entry"}) {
     EXPECT_THAT(r.out, HasSubstr(std::string("roughtime-keygen ") + command));
   }
-  const ProcessResult sub = RunKeygen({"delegate", "--help"});
+  const ProgramResult sub = RunKeygen({"delegate", "--help"});
   EXPECT_EQ(sub.exit_code, 0);
   EXPECT_THAT(sub.out, HasSubstr("--not-before"));
 }
@@ -174,12 +165,12 @@ TEST(KeygenPublicTest, ShowsThePublicKeyOfEveryKeyFileForm) {
       std::string(reinterpret_cast<const char*>(seed.data()), seed.size()),
       HexEncode(seed) + "\n", Base64Encode(seed) + "\n"};
   for (size_t i = 0; i < forms.size(); ++i) {
-    const std::string path = dir.Join("k" + std::to_string(i));
-    WriteFileWithMode(path, forms[i], 0600);
-    const ProcessResult r = RunKeygen({"public", path});
+    const std::string path = dir.File("k" + std::to_string(i));
+    WriteFile(path, forms[i], 0600);
+    const ProgramResult r = RunKeygen({"public", path});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     ExpectPublicKeyOf(seed, r.out);
-    const ProcessResult inspect = RunKeygen({"inspect", path});
+    const ProgramResult inspect = RunKeygen({"inspect", path});
     ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
     EXPECT_THAT(inspect.out, HasSubstr("type: root key"));
     ExpectPublicKeyOf(seed, inspect.out);
@@ -188,10 +179,10 @@ TEST(KeygenPublicTest, ShowsThePublicKeyOfEveryKeyFileForm) {
 
 TEST(KeygenPublicTest, MatchesWhatGeneratePrinted) {
   TempDir dir;
-  const std::string path = dir.Join("root.key");
-  const ProcessResult g = RunKeygen({"generate", "--out", path});
+  const std::string path = dir.File("root.key");
+  const ProgramResult g = RunKeygen({"generate", "--out", path});
   ASSERT_EQ(g.exit_code, 0);
-  const ProcessResult p = RunKeygen({"public", path});
+  const ProgramResult p = RunKeygen({"public", path});
   ASSERT_EQ(p.exit_code, 0);
   EXPECT_EQ(p.out.substr(p.out.find("public key")),
             g.out.substr(g.out.find("public key")));
@@ -199,11 +190,11 @@ TEST(KeygenPublicTest, MatchesWhatGeneratePrinted) {
 
 TEST(KeygenPublicTest, RefusesGroupOrWorldReadableKeys) {
   TempDir dir;
-  const std::string path = dir.Join("root.key");
+  const std::string path = dir.File("root.key");
   ASSERT_EQ(RunKeygen({"generate", "--out", path}).exit_code, 0);
   for (int mode : {0640, 0644, 0604, 0660}) {
     ASSERT_EQ(chmod(path.c_str(), static_cast<mode_t>(mode)), 0);
-    const ProcessResult r = RunKeygen({"public", path});
+    const ProgramResult r = RunKeygen({"public", path});
     ExpectOneLineError(r, 1, "chmod 600 " + path);
     EXPECT_EQ(r.out, "");
     ExpectOneLineError(RunKeygen({"inspect", path}), 1, "chmod 600 " + path);
@@ -212,22 +203,22 @@ TEST(KeygenPublicTest, RefusesGroupOrWorldReadableKeys) {
 
 TEST(KeygenPublicTest, RefusesSymlinksTruncatedAndGarbageKeys) {
   TempDir dir;
-  const std::string good = dir.Join("root.key");
+  const std::string good = dir.File("root.key");
   ASSERT_EQ(RunKeygen({"generate", "--out", good}).exit_code, 0);
-  const std::string hex = ReadWholeFile(good);
-  ASSERT_EQ(symlink(good.c_str(), dir.Join("link.key").c_str()), 0);
-  ExpectOneLineError(RunKeygen({"public", dir.Join("link.key")}), 1,
+  const std::string hex = ReadFile(good);
+  ASSERT_EQ(symlink(good.c_str(), dir.File("link.key").c_str()), 0);
+  ExpectOneLineError(RunKeygen({"public", dir.File("link.key")}), 1,
                      "symbolic link");
-  WriteFileWithMode(dir.Join("short.key"), hex.substr(0, 40), 0600);
-  ExpectOneLineError(RunKeygen({"public", dir.Join("short.key")}), 1,
+  WriteFile(dir.File("short.key"), hex.substr(0, 40), 0600);
+  ExpectOneLineError(RunKeygen({"public", dir.File("short.key")}), 1,
                      "truncated: 40 hex digits");
-  WriteFileWithMode(dir.Join("junk.key"), "hello, I am not a key\n", 0600);
-  ExpectOneLineError(RunKeygen({"public", dir.Join("junk.key")}), 1,
+  WriteFile(dir.File("junk.key"), "hello, I am not a key\n", 0600);
+  ExpectOneLineError(RunKeygen({"public", dir.File("junk.key")}), 1,
                      "is not a key");
-  WriteFileWithMode(dir.Join("empty.key"), "", 0600);
-  ExpectOneLineError(RunKeygen({"public", dir.Join("empty.key")}), 1,
+  WriteFile(dir.File("empty.key"), "", 0600);
+  ExpectOneLineError(RunKeygen({"public", dir.File("empty.key")}), 1,
                      "is empty");
-  ExpectOneLineError(RunKeygen({"public", dir.Join("absent.key")}), 1,
+  ExpectOneLineError(RunKeygen({"public", dir.File("absent.key")}), 1,
                      "No such file");
   ExpectOneLineError(RunKeygen({"public"}), 2, "exactly one KEYFILE");
   ExpectOneLineError(RunKeygen({"public", good, good}), 2,
@@ -235,4 +226,4 @@ TEST(KeygenPublicTest, RefusesSymlinksTruncatedAndGarbageKeys) {
 }
 
 }  // namespace
-}  // namespace roughtime
+}  // namespace roughtime::testing

@@ -11,16 +11,12 @@
 #include "roughtime/bytes.h"
 #include "roughtime/crypto.h"
 #include "roughtime/keyfile.h"
-#include "test_util.h"
+#include "support/files.h"
+#include "support/keygen.h"
+#include "support/temp_dir.h"
 
-namespace roughtime {
+namespace roughtime::testing {
 namespace {
-
-using ::roughtime::testing::ProcessResult;
-using ::roughtime::testing::ReadWholeFile;
-using ::roughtime::testing::RunKeygen;
-using ::roughtime::testing::TempDir;
-using ::roughtime::testing::WriteFileWithMode;
 
 std::string Upper(std::string s) {
   for (char& c : s) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
@@ -46,7 +42,7 @@ std::vector<std::string> Encodings(const Seed& seed) {
 class KeygenSecretsTest : public ::testing::Test {
  protected:
   void Run(const std::vector<std::string>& args) {
-    const ProcessResult r = RunKeygen(args);
+    const ProgramResult r = RunKeygen(args);
     ASSERT_FALSE(r.timed_out);
     outputs_.push_back({args, r.out + r.err});
   }
@@ -67,24 +63,24 @@ class KeygenSecretsTest : public ::testing::Test {
 };
 
 TEST_F(KeygenSecretsTest, NoCommandEverPrintsASeed) {
-  const std::string root = dir_.Join("root.key");
-  const std::string del = dir_.Join("delegation.json");
+  const std::string root = dir_.File("root.key");
+  const std::string del = dir_.File("delegation.json");
   Run({"generate", "--out", root});
   ASSERT_EQ(outputs_.size(), 1u);
   absl::StatusOr<Seed> root_seed = ReadSeedFile(root);
   ASSERT_TRUE(root_seed.ok()) << outputs_[0].second;
-  const std::string hex = ReadWholeFile(root);
+  const std::string hex = ReadFile(root);
 
   Run({"generate", "--out", root});  // refused: exists
   Run({"public", root});
   Run({"inspect", root});
   Run({"delegate", "--root", root, "--out", del});
   Run({"delegate", "--root", root, "--out", del});  // refused: exists
-  Run({"delegate", "--root", root, "--out", dir_.Join("x"), "--not-after",
+  Run({"delegate", "--root", root, "--out", dir_.File("x"), "--not-after",
        "-1d"});
   Run({"inspect", del});
   Run({"server-entry", "--name", "n", "--address", "h:1", "--key", root});
-  Run({"delegate", "--root", del, "--out", dir_.Join("y")});  // not a key
+  Run({"delegate", "--root", del, "--out", dir_.File("y")});  // not a key
 
   // Damaged or exposed copies of the keys: the errors must not quote them.
   const std::vector<std::pair<std::string, std::string>> bad_roots = {
@@ -95,29 +91,29 @@ TEST_F(KeygenSecretsTest, NoCommandEverPrintsASeed) {
       {"spaced.key", hex.substr(0, 32) + " " + hex.substr(32)},
   };
   for (const auto& [name, contents] : bad_roots) {
-    WriteFileWithMode(dir_.Join(name), contents, 0600);
-    Run({"public", dir_.Join(name)});
-    Run({"inspect", dir_.Join(name)});
-    Run({"delegate", "--root", dir_.Join(name), "--out", dir_.Join("z")});
+    WriteFile(dir_.File(name), contents, 0600);
+    Run({"public", dir_.File(name)});
+    Run({"inspect", dir_.File(name)});
+    Run({"delegate", "--root", dir_.File(name), "--out", dir_.File("z")});
   }
-  WriteFileWithMode(dir_.Join("open.key"), hex, 0644);
-  Run({"public", dir_.Join("open.key")});
+  WriteFile(dir_.File("open.key"), hex, 0644);
+  Run({"public", dir_.File("open.key")});
   Run({"server-entry", "--name", "n", "--address", "h:1", "--key",
-       dir_.Join("open.key")});
+       dir_.File("open.key")});
 
   absl::StatusOr<OnlineIdentity> id = ReadDelegationFile(del);
   ASSERT_TRUE(id.ok()) << id.status();
   const Seed online_seed = id->online_key.seed();
-  nlohmann::json j = nlohmann::json::parse(ReadWholeFile(del));
+  nlohmann::json j = nlohmann::json::parse(ReadFile(del));
   j["certs"]["rfc-1"] = "00";
-  WriteFileWithMode(dir_.Join("broken.json"), j.dump(), 0600);
-  Run({"inspect", dir_.Join("broken.json")});
-  j = nlohmann::json::parse(ReadWholeFile(del));
+  WriteFile(dir_.File("broken.json"), j.dump(), 0600);
+  Run({"inspect", dir_.File("broken.json")});
+  j = nlohmann::json::parse(ReadFile(del));
   j["online_private_seed"] = HexEncode(online_seed).substr(0, 60);
-  WriteFileWithMode(dir_.Join("short-seed.json"), j.dump(), 0600);
-  Run({"inspect", dir_.Join("short-seed.json")});
-  WriteFileWithMode(dir_.Join("open.json"), ReadWholeFile(del), 0640);
-  Run({"inspect", dir_.Join("open.json")});
+  WriteFile(dir_.File("short-seed.json"), j.dump(), 0600);
+  Run({"inspect", dir_.File("short-seed.json")});
+  WriteFile(dir_.File("open.json"), ReadFile(del), 0640);
+  Run({"inspect", dir_.File("open.json")});
 
   // The scan is only meaningful if the commands produced real output.
   ASSERT_GE(outputs_.size(), 25u);
@@ -126,4 +122,4 @@ TEST_F(KeygenSecretsTest, NoCommandEverPrintsASeed) {
 }
 
 }  // namespace
-}  // namespace roughtime
+}  // namespace roughtime::testing

@@ -8,42 +8,26 @@
 #include "roughtime/bytes.h"
 #include "roughtime/crypto.h"
 #include "roughtime/keyfile.h"
-#include "test_util.h"
+#include "support/keygen.h"
+#include "support/temp_dir.h"
 
-namespace roughtime {
+namespace roughtime::testing {
 namespace {
 
-using ::roughtime::testing::ExpectOneLineError;
-using ::roughtime::testing::ProcessResult;
-using ::roughtime::testing::RunKeygen;
-using ::roughtime::testing::TempDir;
-using ::roughtime::testing::ValueAfter;
-
-class ServerEntryTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const ProcessResult r = RunKeygen({"generate", "--out", key_});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    public_b64_ = ValueAfter(r.out, "public key (base64)");
-    public_hex_ = ValueAfter(r.out, "public key (hex)");
-  }
-  TempDir dir_;
-  std::string key_ = dir_.Join("root.key");
-  std::string public_b64_, public_hex_;
-};
+using ServerEntryTest = GeneratedRootKeyTest;
 
 TEST_F(ServerEntryTest, PrintsTheRfcEntryFromAKeyFile) {
-  const ProcessResult r = RunKeygen(
+  const ProgramResult r = RunKeygen(
       {"server-entry", "--name", "Example Roughtime", "--address",
        "127.0.0.1:2002", "--address", "[::1]:5319", "--tcp-address",
-       "time.example.org:5319", "--key", key_});
+       "time.example.org:5319", "--key", root_});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::ordered_json j = nlohmann::ordered_json::parse(r.out);
   const nlohmann::ordered_json expected = {
       {"name", "Example Roughtime"},
       {"version", 1},
       {"publicKeyType", "ed25519"},
-      {"publicKey", public_b64_},
+      {"publicKey", root_public_b64_},
       {"addresses",
        {{{"protocol", "udp"}, {"address", "127.0.0.1:2002"}},
         {{"protocol", "udp"}, {"address", "[::1]:5319"}},
@@ -60,17 +44,17 @@ TEST_F(ServerEntryTest, PublicKeyOptionAcceptsBase64AndHex) {
   const std::vector<std::string> base = {"server-entry", "--name", "n",
                                          "--address", "localhost:5319"};
   std::vector<std::string> with_b64 = base, with_hex = base, with_key = base;
-  with_b64.insert(with_b64.end(), {"--public-key", public_b64_});
-  with_hex.insert(with_hex.end(), {"--public-key=" + public_hex_});
-  with_key.insert(with_key.end(), {"--key", key_});
-  const ProcessResult a = RunKeygen(with_b64), b = RunKeygen(with_hex),
+  with_b64.insert(with_b64.end(), {"--public-key", root_public_b64_});
+  with_hex.insert(with_hex.end(), {"--public-key=" + root_public_hex_});
+  with_key.insert(with_key.end(), {"--key", root_});
+  const ProgramResult a = RunKeygen(with_b64), b = RunKeygen(with_hex),
                       c = RunKeygen(with_key);
   ASSERT_EQ(a.exit_code, 0) << a.err;
   EXPECT_EQ(a.out, b.out);
   EXPECT_EQ(a.out, c.out);
   ExpectOneLineError(
       RunKeygen({"server-entry", "--name", "n", "--address", "h:1",
-                 "--public-key", public_b64_.substr(0, 20)}),
+                 "--public-key", root_public_b64_.substr(0, 20)}),
       2, "--public-key");
 }
 
@@ -79,8 +63,8 @@ TEST_F(ServerEntryTest, AcceptsEveryAddressFormOfTheRfc) {
        {"127.0.0.1:2002", "192.0.2.1:1", "[::1]:5319", "[2001:db8::2:33]:5319",
         "roughtime.example.org:65535", "time.example.:5319", "localhost:2002",
         "a-b.c1:7"}) {
-    const ProcessResult r = RunKeygen({"server-entry", "--name", "n",
-                                       "--address", good, "--key", key_});
+    const ProgramResult r = RunKeygen({"server-entry", "--name", "n",
+                                       "--address", good, "--key", root_});
     EXPECT_EQ(r.exit_code, 0) << good << ": " << r.err;
   }
 }
@@ -108,37 +92,37 @@ TEST_F(ServerEntryTest, RefusesBadAddressesWithOneLine) {
   };
   for (const auto& [address, fragment] : cases) {
     SCOPED_TRACE(address);
-    const ProcessResult r = RunKeygen({"server-entry", "--name", "n",
-                                       "--address", address, "--key", key_});
+    const ProgramResult r = RunKeygen({"server-entry", "--name", "n",
+                                       "--address", address, "--key", root_});
     ExpectOneLineError(r, 2, fragment);
     EXPECT_EQ(r.out, "");
     ExpectOneLineError(RunKeygen({"server-entry", "--name", "n", "--address",
                                   "h:1", "--tcp-address", address, "--key",
-                                  key_}),
+                                  root_}),
                        2, fragment);
   }
 }
 
 TEST_F(ServerEntryTest, MissingOrConflictingOptions) {
   ExpectOneLineError(
-      RunKeygen({"server-entry", "--address", "h:1", "--key", key_}), 2,
+      RunKeygen({"server-entry", "--address", "h:1", "--key", root_}), 2,
       "--name");
-  ExpectOneLineError(RunKeygen({"server-entry", "--name", "n", "--key", key_}),
+  ExpectOneLineError(RunKeygen({"server-entry", "--name", "n", "--key", root_}),
                      2, "--address");
   ExpectOneLineError(
       RunKeygen({"server-entry", "--name", "n", "--address", "h:1"}), 2,
       "exactly one of --key");
   ExpectOneLineError(RunKeygen({"server-entry", "--name", "n", "--address",
-                                "h:1", "--key", key_, "--public-key",
-                                public_b64_}),
+                                "h:1", "--key", root_, "--public-key",
+                                root_public_b64_}),
                      2, "exactly one of --key");
   ExpectOneLineError(RunKeygen({"server-entry", "--name", "n", "--address",
-                                "h:1,h:2", "--key", key_}),
+                                "h:1,h:2", "--key", root_}),
                      2, "repeat it");
   ExpectOneLineError(RunKeygen({"server-entry", "--name", "n", "--address",
-                                "h:1", "--key", dir_.Join("missing.key")}),
+                                "h:1", "--key", dir_.File("missing.key")}),
                      1, "No such file");
 }
 
 }  // namespace
-}  // namespace roughtime
+}  // namespace roughtime::testing

@@ -1,12 +1,13 @@
 // roughtime-bench as a real process against the echo target (another real
 // process) and against a socket that never answers, on loopback.
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,26 +19,24 @@
 #include "gtest/gtest.h"
 #include "loopback_address.h"
 #include "socket_loop.h"
-#include "subprocess.h"
+#include "support/run_program.h"
+#include "support/server_process.h"
+#include "support/temp_dir.h"
 
-namespace roughtime::loadgen {
+namespace roughtime::testing {
 namespace {
 
-using ::roughtime::loadgen::testing::Completed;
-using ::roughtime::loadgen::testing::EnvOr;
-using ::roughtime::loadgen::testing::RunToCompletion;
-using ::roughtime::loadgen::testing::Subprocess;
 using ::testing::HasSubstr;
 using json = nlohmann::json;
 
-std::string Bench() { return EnvOr("ROUGHTIME_BENCH"); }
+std::string Bench() { return PathFromEnv("ROUGHTIME_BENCH"); }
 
 // Runs the generator with --json and returns the parsed report.
 json RunBench(std::vector<std::string> args) {
   args.insert(args.begin(), Bench());
   args.push_back("--json");
-  const Completed c = RunToCompletion(args, absl::Seconds(30));
-  EXPECT_EQ(c.code, 0) << c.err;
+  const ProgramResult c = RunProgram(args);
+  EXPECT_EQ(c.exit_code, 0) << c.err;
   EXPECT_EQ(c.err, "");
   json j = json::parse(c.out, nullptr, /*allow_exceptions=*/false);
   EXPECT_FALSE(j.is_discarded()) << c.out;
@@ -47,15 +46,16 @@ json RunBench(std::vector<std::string> args) {
 class EchoTarget {
  public:
   void Start(std::vector<std::string> extra = {}) {
-    std::vector<std::string> argv = {Bench(), "echo", "--listen",
-                                     "127.0.0.1:0", "--duration", "60"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    absl::StatusOr<std::unique_ptr<Subprocess>> p = Subprocess::Start(argv);
+    std::vector<std::string> args = {"echo", "--listen", "127.0.0.1:0",
+                                     "--duration", "60"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    absl::StatusOr<std::unique_ptr<ServerProcess>> p =
+        ServerProcess::Start(args, "", Bench());
     ASSERT_TRUE(p.ok()) << p.status();
     process_ = *std::move(p);
     const std::optional<std::string> line =
         process_->WaitForLine("listening on udp", absl::Seconds(10));
-    ASSERT_TRUE(line.has_value()) << process_->err();
+    ASSERT_TRUE(line.has_value()) << process_->Output();
     // "roughtime-bench echo: listening on udp 127.0.0.1:PORT pid N"
     const size_t at = line->find("127.0.0.1:");
     ASSERT_NE(at, std::string::npos) << *line;
@@ -65,10 +65,10 @@ class EchoTarget {
   }
   const std::string& address() const { return address_; }
   int printed_pid() const { return printed_pid_; }
-  Subprocess& process() { return *process_; }
+  ServerProcess& process() { return *process_; }
 
  private:
-  std::unique_ptr<Subprocess> process_;
+  std::unique_ptr<ServerProcess> process_;
   std::string address_;
   int printed_pid_ = 0;
 };
@@ -101,8 +101,8 @@ TEST(EchoE2eTest, ClosedLoopAnswersEveryRequestWithSaneLatencies) {
   EXPECT_GE(r["server"]["cpu_seconds"].get<double>(), 0.0);
   EXPECT_GT(r["generator"]["cpu_seconds"].get<double>(), 0.0);
   // The echo target counted what the generator sent.
-  ASSERT_EQ(echo.process().Stop(), 0);
-  EXPECT_THAT(echo.process().err(),
+  ASSERT_EQ(echo.process().Stop(SIGTERM), 0);
+  EXPECT_THAT(echo.process().Output(),
               HasSubstr(absl::StrCat("answered ", sent, ",")));
 }
 
@@ -132,11 +132,14 @@ TEST(EchoE2eTest, OpenLoopSendsTheRequestedCountAtTheRequestedRate) {
 TEST(EchoE2eTest, EverythingIsLostWhenTheTargetNeverAnswers) {
   // A bound socket that nobody reads: datagrams are accepted, never answered
   // (and no ICMP port-unreachable comes back).
-  absl::StatusOr<LoopbackAddress> any = ParseLoopbackAddress("127.0.0.1:0", true);
+  absl::StatusOr<loadgen::LoopbackAddress> any =
+      loadgen::ParseLoopbackAddress("127.0.0.1:0", true);
   ASSERT_TRUE(any.ok());
-  absl::StatusOr<UniqueFd> silent = OpenBoundUdp(*any, 1 << 20);
+  absl::StatusOr<loadgen::UniqueFd> silent =
+      loadgen::OpenBoundUdp(*any, 1 << 20);
   ASSERT_TRUE(silent.ok()) << silent.status();
-  absl::StatusOr<LoopbackAddress> bound = BoundAddress(silent->get());
+  absl::StatusOr<loadgen::LoopbackAddress> bound =
+      loadgen::BoundAddress(silent->get());
   ASSERT_TRUE(bound.ok());
   const json r = RunBench({"--server", bound->ToString(), "--concurrency",
                            "8", "--duration", "0.35", "--timeout", "0.1"});
@@ -166,10 +169,10 @@ TEST(EchoE2eTest, VerificationRejectsEchoedRequests) {
 TEST(EchoE2eTest, EchoIgnoresShortDatagramsAndEchoesThePrefix) {
   EchoTarget echo;
   ASSERT_NO_FATAL_FAILURE(echo.Start());
-  absl::StatusOr<LoopbackAddress> target =
-      ParseLoopbackAddress(echo.address(), false);
+  absl::StatusOr<loadgen::LoopbackAddress> target =
+      loadgen::ParseLoopbackAddress(echo.address(), false);
   ASSERT_TRUE(target.ok());
-  absl::StatusOr<UniqueFd> fd = OpenConnectedUdp(*target, 0);
+  absl::StatusOr<loadgen::UniqueFd> fd = loadgen::OpenConnectedUdp(*target, 0);
   ASSERT_TRUE(fd.ok());
   std::vector<uint8_t> big(1024);
   for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<uint8_t>(i * 7);
@@ -187,54 +190,52 @@ TEST(EchoE2eTest, EchoIgnoresShortDatagramsAndEchoesThePrefix) {
             std::vector<uint8_t>(big.begin(), big.begin() + 400));
   usleep(100000);
   EXPECT_LT(recv(fd->get(), reply, sizeof(reply), 0), 0);  // nothing else
-  ASSERT_EQ(echo.process().Stop(), 0);
-  EXPECT_THAT(echo.process().err(), HasSubstr("ignored 1 short"));
+  ASSERT_EQ(echo.process().Stop(SIGTERM), 0);
+  EXPECT_THAT(echo.process().Output(), HasSubstr("ignored 1 short"));
 }
 
 TEST(EchoE2eTest, EchoWritesItsPidFile) {
-  char dir_template[] = "/tmp/loadgen-test-XXXXXX";
-  ASSERT_NE(mkdtemp(dir_template), nullptr);
-  const std::string pid_file = std::string(dir_template) + "/echo.pid";
+  TempDir dir;
+  const std::string pid_file = dir.File("echo.pid");
   EchoTarget echo;
   ASSERT_NO_FATAL_FAILURE(echo.Start({"--pid-file", pid_file}));
   std::ifstream in(pid_file);
   int pid = 0;
   in >> pid;
   EXPECT_EQ(pid, echo.process().pid());
-  ASSERT_EQ(echo.process().Stop(), 0);
-  std::remove(pid_file.c_str());
-  rmdir(dir_template);
+  ASSERT_EQ(echo.process().Stop(SIGTERM), 0);
 }
 
 TEST(CliTest, RefusesNonLoopbackTargetsWithOneLine) {
   for (const char* target : {"10.1.2.3:2002", "192.168.0.10:2002",
                              "203.0.113.5:2002", "[2001:db8::1]:2002",
                              "time.example.com:2002"}) {
-    const Completed c =
-        RunToCompletion({Bench(), "--server", target, "--duration", "1"},
-                        absl::Seconds(10));
-    EXPECT_EQ(c.code, 2) << target;
+    const ProgramResult c =
+        RunProgram({Bench(), "--server", target, "--duration", "1"},
+                   {.timeout = absl::Seconds(10)});
+    EXPECT_EQ(c.exit_code, 2) << target;
     EXPECT_EQ(c.out, "") << target;
     EXPECT_THAT(c.err, HasSubstr("refusing target")) << target;
     EXPECT_EQ(std::count(c.err.begin(), c.err.end(), '\n'), 1) << c.err;
   }
-  const Completed echo = RunToCompletion(
-      {Bench(), "echo", "--listen", "0.0.0.0:0"}, absl::Seconds(10));
-  EXPECT_EQ(echo.code, 2);
+  const ProgramResult echo =
+      RunProgram({Bench(), "echo", "--listen", "0.0.0.0:0"},
+                 {.timeout = absl::Seconds(10)});
+  EXPECT_EQ(echo.exit_code, 2);
   EXPECT_THAT(echo.err, HasSubstr("refusing"));
 }
 
 TEST(CliTest, UsageErrorsExitTwoAndHelpExitsZero) {
-  const Completed bad = RunToCompletion(
-      {Bench(), "--server", "127.0.0.1:9", "--rate", "1", "--concurrency",
-       "1"},
-      absl::Seconds(10));
-  EXPECT_EQ(bad.code, 2);
+  const ProgramResult bad = RunProgram(
+      {Bench(), "--server", "127.0.0.1:9", "--rate", "1", "--concurrency", "1"},
+      {.timeout = absl::Seconds(10)});
+  EXPECT_EQ(bad.exit_code, 2);
   EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
-  const Completed help = RunToCompletion({Bench(), "--help"}, absl::Seconds(10));
-  EXPECT_EQ(help.code, 0);
+  const ProgramResult help =
+      RunProgram({Bench(), "--help"}, {.timeout = absl::Seconds(10)});
+  EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.out, HasSubstr("--verify-fraction"));
 }
 
 }  // namespace
-}  // namespace roughtime::loadgen
+}  // namespace roughtime::testing

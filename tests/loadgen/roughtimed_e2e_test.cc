@@ -1,9 +1,10 @@
 // roughtime-bench against the real roughtimed (development key, one
 // worker) for every protocol family: every request is answered and a
 // sample of the responses verifies with the key the server printed.
-#include <unistd.h>
+#include <signal.h>
 
-#include <cstdio>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,15 +12,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "subprocess.h"
+#include "support/run_program.h"
+#include "support/server_process.h"
+#include "support/temp_dir.h"
 
-namespace roughtime::loadgen {
+namespace roughtime::testing {
 namespace {
 
-using ::roughtime::loadgen::testing::Completed;
-using ::roughtime::loadgen::testing::EnvOr;
-using ::roughtime::loadgen::testing::RunToCompletion;
-using ::roughtime::loadgen::testing::Subprocess;
 using json = nlohmann::json;
 
 // Text after `marker` on `line`, up to the next space.
@@ -33,63 +32,54 @@ std::string After(const std::string& line, const std::string& marker) {
 class RoughtimedTest : public ::testing::TestWithParam<std::string> {
  protected:
   static void SetUpTestSuite() {
-    const std::string roughtimed = EnvOr("ROUGHTIMED");
-    ASSERT_FALSE(roughtimed.empty()) << "ROUGHTIMED not set";
-    char dir_template[] = "/tmp/loadgen-roughtimed-XXXXXX";
-    ASSERT_NE(mkdtemp(dir_template), nullptr);
-    dir_ = new std::string(dir_template);
-    absl::StatusOr<std::unique_ptr<Subprocess>> p = Subprocess::Start(
-        {roughtimed, "--dev", "--listen", "127.0.0.1:0", "--workers", "1"},
-        *dir_);
-    ASSERT_TRUE(p.ok()) << p.status();
-    server_ = p->release();
-    const std::optional<std::string> listening =
-        server_->WaitForLine("listening on udp 127.0.0.1:", absl::Seconds(20));
-    ASSERT_TRUE(listening.has_value()) << server_->err();
-    address_ = new std::string(After(*listening, "listening on udp "));
+    ASSERT_FALSE(RoughtimedPath().empty()) << "ROUGHTIMED not set";
+    // --dev writes its key under keys/ in the working directory.
+    dir_ = new TempDir();
+    std::unique_ptr<ServerProcess> server;
+    // The first address roughtimed reported (a server::SocketAddress).
+    const auto bound =
+        StartServer({"--dev", "--listen", "127.0.0.1:0", "--workers", "1"},
+                    &server, dir_->path());
+    server_ = server.release();
+    ASSERT_TRUE(bound.has_value());
+    address_ = new std::string(bound->ToString());
     const std::optional<std::string> key =
         server_->WaitForLine("root public key (base64): ", absl::Seconds(10));
-    ASSERT_TRUE(key.has_value()) << server_->err();
+    ASSERT_TRUE(key.has_value()) << server_->Output();
     key_ = new std::string(After(*key, "root public key (base64): "));
     ASSERT_FALSE(key_->empty());
   }
 
   static void TearDownTestSuite() {
-    if (server_ != nullptr) server_->Stop();
+    if (server_ != nullptr) server_->Stop(SIGTERM);
     delete server_;
-    server_ = nullptr;
-    if (dir_ != nullptr) {
-      // The dev key and its directory, created by the server.
-      std::remove((*dir_ + "/keys/dev-root.key").c_str());
-      rmdir((*dir_ + "/keys").c_str());
-      rmdir(dir_->c_str());
-    }
-    delete dir_;
+    delete dir_;  // after the server: it removes the dev key with the rest
     delete address_;
     delete key_;
-    dir_ = address_ = key_ = nullptr;
+    server_ = nullptr;
+    dir_ = nullptr;
+    address_ = key_ = nullptr;
   }
 
-  static Subprocess* server_;
-  static std::string* dir_;
+  static ServerProcess* server_;
+  static TempDir* dir_;
   static std::string* address_;
   static std::string* key_;
 };
 
-Subprocess* RoughtimedTest::server_ = nullptr;
-std::string* RoughtimedTest::dir_ = nullptr;
+ServerProcess* RoughtimedTest::server_ = nullptr;
+TempDir* RoughtimedTest::dir_ = nullptr;
 std::string* RoughtimedTest::address_ = nullptr;
 std::string* RoughtimedTest::key_ = nullptr;
 
 TEST_P(RoughtimedTest, EveryRequestAnsweredAndSampleVerifies) {
   ASSERT_NE(server_, nullptr);
-  const Completed c = RunToCompletion(
-      {EnvOr("ROUGHTIME_BENCH"), "--server", *address_, "--version",
-       GetParam(), "--duration", "0.3", "--concurrency", "8",
-       "--verify-fraction", "0.25", "--key", *key_, "--server-pid",
-       absl::StrCat(server_->pid()), "--json"},
-      absl::Seconds(30));
-  ASSERT_EQ(c.code, 0) << c.err;
+  const ProgramResult c =
+      RunProgram({PathFromEnv("ROUGHTIME_BENCH"), "--server", *address_,
+                  "--version", GetParam(), "--duration", "0.3", "--concurrency",
+                  "8", "--verify-fraction", "0.25", "--key", *key_,
+                  "--server-pid", absl::StrCat(server_->pid()), "--json"});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
   const json r = json::parse(c.out, nullptr, false);
   ASSERT_FALSE(r.is_discarded()) << c.out;
   const uint64_t sent = r["sent"];
@@ -117,4 +107,4 @@ INSTANTIATE_TEST_SUITE_P(Versions, RoughtimedTest,
                          });
 
 }  // namespace
-}  // namespace roughtime::loadgen
+}  // namespace roughtime::testing

@@ -7,13 +7,11 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "help_flags.h"
-#include "subprocess.h"
+#include "support/run_program.h"
 
-namespace roughtime::packaging_test {
+namespace roughtime::testing {
 namespace {
 
-using client_test::PathFromEnv;
-using client_test::RunProgram;
 using ::testing::IsSupersetOf;
 using ::testing::UnorderedElementsAre;
 
@@ -132,4 +130,4 @@ TEST(CompletionTest, RoughtimeKeygenOffersItsCommandsAndTheirFlags) {
 }
 
 }  // namespace
-}  // namespace roughtime::packaging_test
+}  // namespace roughtime::testing

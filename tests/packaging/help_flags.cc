@@ -7,12 +7,9 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
-#include "subprocess.h"
+#include "support/run_program.h"
 
-namespace roughtime::packaging_test {
-
-using client_test::RunProgram;
-using client_test::RunResult;
+namespace roughtime::testing {
 
 std::set<std::string> FlagTokens(const std::string& text) {
   static const std::regex kFlag("(^|[^a-zA-Z0-9-])(--[a-z][a-z0-9-]*)");
@@ -70,7 +67,7 @@ std::set<std::string> Complete(const std::string& completion_file,
                                    "-c", script, "bash", completion_file,
                                    function};
   argv.insert(argv.end(), words.begin(), words.end());
-  const RunResult r = RunProgram(argv, absl::Seconds(30));
+  const ProgramResult r = RunProgram(argv);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   std::set<std::string> out;
   for (absl::string_view w : absl::StrSplit(r.out, '\n', absl::SkipEmpty())) {
@@ -80,9 +77,9 @@ std::set<std::string> Complete(const std::string& completion_file,
 }
 
 std::string OutputOf(const std::vector<std::string>& argv) {
-  const RunResult r = RunProgram(argv, absl::Seconds(30));
+  const ProgramResult r = RunProgram(argv);
   EXPECT_EQ(r.exit_code, 0) << argv[0] << ": " << r.err;
   return r.out;
 }
 
-}  // namespace roughtime::packaging_test
+}  // namespace roughtime::testing

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace roughtime::packaging_test {
+namespace roughtime::testing {
 
 // Every "--name" token in `text` ("--flag=x" gives "--flag").
 std::set<std::string> FlagTokens(const std::string& text);
@@ -36,6 +36,6 @@ std::set<std::string> Complete(const std::string& completion_file,
 // The output of `argv` (stdout), failing the calling test unless it exits 0.
 std::string OutputOf(const std::vector<std::string>& argv);
 
-}  // namespace roughtime::packaging_test
+}  // namespace roughtime::testing
 
 #endif  // ROUGHTIME_TESTS_PACKAGING_HELP_FLAGS_H_

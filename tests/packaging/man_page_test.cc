@@ -9,18 +9,15 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "help_flags.h"
-#include "subprocess.h"
-#include "test_support.h"
+#include "support/files.h"
+#include "support/run_program.h"
 
-namespace roughtime::packaging_test {
+namespace roughtime::testing {
 namespace {
 
-using client_test::PathFromEnv;
-using client_test::ReadFileOrDie;
-
 std::string Scd(const std::string& page) {
-  return ReadFileOrDie(PathFromEnv("ROUGHTIME_SOURCE_ROOT") + "/docs/man/" +
-                       page + ".scd");
+  return ReadFile(PathFromEnv("ROUGHTIME_SOURCE_ROOT") + "/docs/man/" + page +
+                  ".scd");
 }
 
 // Both directions: every --help flag has a heading, every heading is a flag
@@ -92,11 +89,11 @@ TEST(ManPageTest, PagesAreRenderedByTheBuild) {
         std::pair{"roughtime-keygen.1", ".TH \"roughtime-keygen\" \"1\""}}) {
     const std::string path = std::string(dir) + "/" + page;
     ASSERT_TRUE(std::filesystem::exists(path)) << path;
-    const std::string troff = ReadFileOrDie(path);
+    const std::string troff = ReadFile(path);
     EXPECT_THAT(troff, ::testing::HasSubstr(title)) << page;
     EXPECT_THAT(troff, ::testing::HasSubstr(".SH OPTIONS")) << page;
   }
 }
 
 }  // namespace
-}  // namespace roughtime::packaging_test
+}  // namespace roughtime::testing

@@ -15,24 +15,21 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "help_flags.h"
-#include "subprocess.h"
-#include "test_support.h"
+#include "support/files.h"
+#include "support/run_program.h"
+#include "support/temp_dir.h"
 
-namespace roughtime::packaging_test {
+namespace roughtime::testing {
 namespace {
 
-using client_test::MakeTempDir;
-using client_test::PathFromEnv;
-using client_test::ReadFileOrDie;
-using client_test::RunProgram;
-using client_test::RunResult;
-using client_test::WriteFileOrDie;
 using ::testing::HasSubstr;
 
 std::string Source(const std::string& relative) {
   return PathFromEnv("ROUGHTIME_SOURCE_ROOT") + "/" + relative;
 }
-std::string Unit() { return ReadFileOrDie(Source("dist/systemd/roughtimed.service")); }
+std::string Unit() {
+  return ReadFile(Source("dist/systemd/roughtimed.service"));
+}
 
 // The value of the (last) `key=` line.
 std::string Setting(const std::string& unit, const std::string& key) {
@@ -63,7 +60,7 @@ TEST(ServiceUnitTest, RunsUnprivilegedOnAReadOnlySystem) {
   EXPECT_EQ(Setting(u, "CapabilityBoundingSet"), "");
   EXPECT_EQ(Setting(u, "AmbientCapabilities"), "");
   // The user the unit names is the one the package creates.
-  EXPECT_THAT(ReadFileOrDie(Source("dist/sysusers.d/roughtimed.conf")),
+  EXPECT_THAT(ReadFile(Source("dist/sysusers.d/roughtimed.conf")),
               HasSubstr("\nu _roughtimed "));
 }
 
@@ -99,19 +96,18 @@ TEST(ServiceUnitTest, ExecStartUsesOnlyFlagsTheServerHas) {
 TEST(ServiceUnitTest, ServerAcceptsTheUnitsCommandLineWithACredentialKey) {
   // systemd 252 (Debian 12) copies a credential into a fresh directory as a
   // 0400 file owned by the service user: the server must take that file.
-  const std::string dir = MakeTempDir();
-  const std::string made = dir + "/made.key";
-  const RunResult gen = RunProgram(
-      {PathFromEnv("ROUGHTIME_KEYGEN"), "generate", "--out", made});
+  TempDir dir;
+  const std::string made = dir.File("made.key");
+  const ProgramResult gen =
+      RunProgram({PathFromEnv("ROUGHTIME_KEYGEN"), "generate", "--out", made});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
-  const std::string credentials = dir + "/credentials";
+  const std::string credentials = dir.File("credentials");
   std::filesystem::create_directory(credentials);
-  WriteFileOrDie(credentials + "/root.key", ReadFileOrDie(made));
+  WriteFile(credentials + "/root.key", ReadFile(made));
   ASSERT_EQ(chmod((credentials + "/root.key").c_str(), 0400), 0);
   std::vector<std::string> argv = ExecStart(credentials);
   argv.push_back("--check-config");
-  const RunResult r = RunProgram(argv, absl::Seconds(60));
-  std::filesystem::remove_all(dir);
+  const ProgramResult r = RunProgram(argv, {.timeout = absl::Seconds(60)});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("configuration OK"));
   EXPECT_THAT(r.out, HasSubstr("root.key"));
@@ -126,19 +122,17 @@ TEST(ServiceUnitTest, SystemdAnalyzeVerifyIsClean) {
   }
   // verify checks that ExecStart's binary exists: point it at ours. The
   // man page is checked by tools/package-test.sh, where it is installed.
-  const std::string dir = MakeTempDir();
-  const std::string unit = dir + "/roughtimed.service";
-  WriteFileOrDie(unit, absl::StrReplaceAll(
-                           Unit(), {{"/usr/bin/roughtimed",
-                                     PathFromEnv("ROUGHTIMED")}}));
-  const RunResult r =
-      RunProgram({tool, "verify", "--man=no", unit}, absl::Seconds(60));
+  TempDir dir;
+  const std::string unit = dir.File("roughtimed.service");
+  WriteFile(unit, absl::StrReplaceAll(Unit(), {{"/usr/bin/roughtimed",
+                                                PathFromEnv("ROUGHTIMED")}}));
+  const ProgramResult r = RunProgram({tool, "verify", "--man=no", unit},
+                                     {.timeout = absl::Seconds(60)});
   // The exposure score systemd computes from the sandboxing (0 best, 10
   // worst); 2.0 or less is what the settings above give.
-  const RunResult security = RunProgram(
-      {tool, "security", "--offline=true", "--no-pager", unit},
-      absl::Seconds(60));
-  std::filesystem::remove_all(dir);
+  const ProgramResult security =
+      RunProgram({tool, "security", "--offline=true", "--no-pager", unit},
+                 {.timeout = absl::Seconds(60)});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(r.out + r.err, "");
   std::smatch m;
@@ -152,4 +146,4 @@ TEST(ServiceUnitTest, SystemdAnalyzeVerifyIsClean) {
 }
 
 }  // namespace
-}  // namespace roughtime::packaging_test
+}  // namespace roughtime::testing

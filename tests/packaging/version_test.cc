@@ -6,14 +6,10 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "subprocess.h"
+#include "support/run_program.h"
 
-namespace roughtime::packaging_test {
+namespace roughtime::testing {
 namespace {
-
-using client_test::PathFromEnv;
-using client_test::RunProgram;
-using client_test::RunResult;
 
 std::string Version() { return PathFromEnv("ROUGHTIME_VERSION"); }
 
@@ -23,7 +19,7 @@ TEST(VersionTest, EveryProgramPrintsItsNameAndTheProjectVersion) {
        {std::pair{"ROUGHTIMED", "roughtimed"},
         std::pair{"ROUGHTIME_CLI", "roughtime"},
         std::pair{"ROUGHTIME_KEYGEN", "roughtime-keygen"}}) {
-    const RunResult r = RunProgram({PathFromEnv(env), "--version"});
+    const ProgramResult r = RunProgram({PathFromEnv(env), "--version"});
     EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
     EXPECT_EQ(r.out, std::string(name) + " " + Version() + "\n");
     EXPECT_EQ(r.err, "") << name;
@@ -33,12 +29,12 @@ TEST(VersionTest, EveryProgramPrintsItsNameAndTheProjectVersion) {
 TEST(VersionTest, AfterAClientCommandVersionIsStillTheProtocolVersion) {
   // `roughtime query --version 1` offers protocol version 1: with --help
   // the command prints its usage instead of the program version.
-  const RunResult r = RunProgram(
+  const ProgramResult r = RunProgram(
       {PathFromEnv("ROUGHTIME_CLI"), "query", "--version", "1", "--help"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, ::testing::HasSubstr("Usage:"));
   EXPECT_NE(r.out, "roughtime " + Version() + "\n");
-  const RunResult bad =
+  const ProgramResult bad =
       RunProgram({PathFromEnv("ROUGHTIME_CLI"), "query", "--version"});
   EXPECT_EQ(bad.exit_code, 2) << "--version after a command needs a value";
 }
@@ -56,4 +52,4 @@ TEST(VersionTest, DebianChangelogPackagesTheProjectVersion) {
 }
 
 }  // namespace
-}  // namespace roughtime::packaging_test
+}  // namespace roughtime::testing

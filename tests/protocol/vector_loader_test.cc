@@ -7,20 +7,19 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <optional>
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest-spi.h"
 #include "gtest/gtest.h"
-#include "vectors.h"
+#include "support/files.h"
+#include "support/temp_dir.h"
+#include "support/vectors.h"
 
-namespace roughtime {
+namespace roughtime::testing {
 namespace {
 
-using ::roughtime::testing::LoadHexFile;
-using ::roughtime::testing::LoadJson;
 using ::testing::HasSubstr;
 
 // Points ROUGHTIME_VECTORS at a fresh directory for one test.
@@ -29,20 +28,18 @@ class VectorLoaderTest : public ::testing::Test {
   void SetUp() override {
     const char* saved = std::getenv("ROUGHTIME_VECTORS");
     if (saved != nullptr) saved_ = saved;
-    char tmpl[] = "/tmp/roughtime-vectors-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
     setenv("ROUGHTIME_VECTORS", dir_.c_str(), 1);
   }
   void TearDown() override {
-    std::string cmd = "rm -rf '" + dir_ + "'";
-    EXPECT_EQ(std::system(cmd.c_str()), 0);
     if (saved_) setenv("ROUGHTIME_VECTORS", saved_->c_str(), 1);
   }
   void Write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ + "/" + name) << text;
+    WriteFile(temp_.File(name), text);
   }
 
+  TempDir temp_;  // removed with everything in it after the test
   std::string dir_;
   std::optional<std::string> saved_;
 };
@@ -132,4 +129,4 @@ TEST_F(VectorLoaderTest, VectorsTestWithoutVectorsFailsEveryTestCleanly) {
 }
 
 }  // namespace
-}  // namespace roughtime
+}  // namespace roughtime::testing

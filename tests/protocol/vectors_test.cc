@@ -10,18 +10,11 @@
 #include "roughtime/response.h"
 #include "roughtime/tags.h"
 #include "roughtime/wire.h"
-#include "vectors.h"
+#include "support/vectors.h"
 
-namespace roughtime {
+namespace roughtime::testing {
 namespace {
 
-using ::roughtime::testing::Hex;
-using ::roughtime::testing::LoadHexFile;
-using ::roughtime::testing::LoadJson;
-using ::roughtime::testing::OfferedVersions;
-using ::roughtime::testing::PublicKeyFromHex;
-using ::roughtime::testing::RequestNonce;
-using ::roughtime::testing::SeedFromHex;
 using ::testing::HasSubstr;
 
 VerifyOptions OptionsFor(const PublicKey& root, const Bytes& request,
@@ -277,4 +270,4 @@ TEST(AppendixBTest, VerifiesOnlyUnderCapitalTContexts) {
 }
 
 }  // namespace
-}  // namespace roughtime
+}  // namespace roughtime::testing

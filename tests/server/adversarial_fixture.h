@@ -21,9 +21,8 @@
 #include "roughtime/request.h"
 #include "roughtime/response.h"
 #include "root_key_fixture.h"
-#include "server_process.h"
+#include "shared_support.h"
 #include "tcp_test_client.h"
-#include "test_files.h"
 #include "udp_test_client.h"
 
 namespace roughtime::server::testing {
@@ -118,13 +117,7 @@ class AdversarialTest : public RootKeyFixture<> {
  private:
   // The newest interval stats line (only the newest is current), if any.
   std::optional<Stats> NewestIntervalStats() const {
-    const std::vector<std::string> lines = server_->Lines();
-    for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
-      if (absl::StartsWith(*it, "roughtimed: stats at=interval ")) {
-        return ParseStatsLine(*it);
-      }
-    }
-    return std::nullopt;
+    return NewestStats(server_->Lines(), "interval");
   }
 
   static bool Checked(const std::string& name) {

@@ -20,8 +20,7 @@
 #include "gtest/gtest.h"
 #include "roughtime/wire.h"
 #include "server/reuseport_steering.h"
-#include "server_process.h"
-#include "test_files.h"
+#include "shared_support.h"
 #include "udp_test_client.h"
 
 // Linux only: elsewhere the server runs without BPF (and says so).
@@ -70,15 +69,10 @@ std::map<std::string, uint64_t> SendJunkAndRequests(
   std::vector<std::string> args = {"--root-key", key, "--listen=127.0.0.1:0",
                                    "--workers=1", "--stats-interval=0"};
   args.insert(args.end(), extra.begin(), extra.end());
-  absl::StatusOr<std::unique_ptr<ServerProcess>> server =
-      ServerProcess::Start(args);
-  EXPECT_TRUE(server.ok()) << server.status();
-  if (!server.ok()) return {};
-  absl::StatusOr<std::vector<SocketAddress>> bound =
-      (*server)->WaitForListening();
-  EXPECT_TRUE(bound.ok()) << bound.status();
-  if (!bound.ok()) return {};
-  const SocketAddress target = bound->front();
+  std::unique_ptr<ServerProcess> server;
+  const std::optional<SocketAddress> bound = StartServer(args, &server);
+  if (!bound) return {};
+  const SocketAddress target = *bound;
   absl::StatusOr<UdpTestClient> client = UdpTestClient::Open(AF_INET);
   EXPECT_TRUE(client.ok());
   if (!client.ok()) return {};
@@ -88,7 +82,7 @@ std::map<std::string, uint64_t> SendJunkAndRequests(
     const BuiltRequest request = BuildClientRequest(c, root->public_key());
     EXPECT_TRUE(client->SendTo(target, request.packet));
     std::optional<Datagram> reply = client->Receive(absl::Seconds(3));
-    EXPECT_TRUE(reply.has_value()) << c.name << "\n" << (*server)->Output();
+    EXPECT_TRUE(reply.has_value()) << c.name << "\n" << server->Output();
     if (!reply.has_value()) continue;
     absl::StatusOr<VerifiedResponse> v =
         VerifyAsClient(c, request, root->public_key(), reply->data);
@@ -96,8 +90,8 @@ std::map<std::string, uint64_t> SendJunkAndRequests(
   }
   EXPECT_FALSE(client->Receive(absl::Milliseconds(200)).has_value())
       << "junk was answered";
-  EXPECT_EQ((*server)->Stop(SIGTERM), 0) << (*server)->Output();
-  return ExitStats((*server)->Lines());
+  EXPECT_EQ(server->Stop(SIGTERM), 0) << server->Output();
+  return ExitStats(server->Lines());
 }
 
 TEST(KernelFilterE2eTest, JunkNeverReachesTheServerAndRequestsAreAnswered) {

@@ -11,8 +11,7 @@
 #include "gtest/gtest.h"
 #include "roughtime/crypto.h"
 #include "root_key_fixture.h"
-#include "server_process.h"
-#include "test_files.h"
+#include "shared_support.h"
 #include "udp_test_client.h"
 
 namespace roughtime::server::testing {

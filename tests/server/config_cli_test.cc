@@ -20,8 +20,7 @@
 #include "roughtime/bytes.h"
 #include "roughtime/certificate.h"
 #include "roughtime/keyfile.h"
-#include "server_process.h"
-#include "test_files.h"
+#include "shared_support.h"
 #include "udp_test_client.h"
 
 namespace roughtime::server::testing {

@@ -20,7 +20,7 @@
 #include "server/config_file.h"
 #include "server/config_layers.h"
 #include "server/server_config.h"
-#include "test_files.h"
+#include "shared_support.h"
 
 namespace roughtime::server {
 namespace {

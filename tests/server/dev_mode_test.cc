@@ -19,8 +19,7 @@
 #include "gtest/gtest.h"
 #include "roughtime/bytes.h"
 #include "roughtime/keyfile.h"
-#include "server_process.h"
-#include "test_files.h"
+#include "shared_support.h"
 #include "udp_test_client.h"
 
 namespace roughtime::server::testing {

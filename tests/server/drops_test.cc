@@ -14,8 +14,7 @@
 #include "gtest/gtest.h"
 #include "roughtime/tags.h"
 #include "roughtime/wire.h"
-#include "server_process.h"
-#include "test_files.h"
+#include "shared_support.h"
 #include "udp_test_client.h"
 
 namespace roughtime::server::testing {

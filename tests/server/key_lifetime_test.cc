@@ -6,20 +6,17 @@
 //    answered before MAXT with a warning printed, silent after, loudly.
 #include <sys/socket.h>
 
-#include <cstdlib>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "client_behaviours.h"
 #include "gtest/gtest.h"
 #include "roughtime/crypto.h"
 #include "root_key_fixture.h"
-#include "server_process.h"
-#include "test_files.h"
+#include "shared_support.h"
 #include "udp_test_client.h"
 
 namespace roughtime::server::testing {
@@ -79,14 +76,8 @@ TEST_F(KeyLifetimeTest, OnlineKeyRotatesUnderTrafficWithoutLosingRequests) {
 }
 
 TEST_F(KeyLifetimeTest, ExpiredOfflineDelegationStopsSigningLoudly) {
-  const char* keygen = std::getenv("ROUGHTIME_KEYGEN");
-  ASSERT_NE(keygen, nullptr) << "ROUGHTIME_KEYGEN is not set";
   const std::string delegation = dir_.File("delegation.json");
-  const std::string command = absl::StrCat(
-      keygen, " delegate --root ", key_path_,
-      " --not-before -1h --not-after +4s --out ", delegation, " >",
-      dir_.File("keygen.out"), " 2>&1");
-  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  ASSERT_TRUE(DelegateUntil("+4s", delegation));
 
   const uint16_t port = Start({"--delegation", delegation, "--workers=1"});
   ASSERT_NE(port, 0);

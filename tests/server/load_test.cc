@@ -15,8 +15,7 @@
 #include "gtest/gtest.h"
 #include "roughtime/tags.h"
 #include "roughtime/wire.h"
-#include "server_process.h"
-#include "test_files.h"
+#include "shared_support.h"
 #include "udp_test_client.h"
 
 namespace roughtime::server::testing {
@@ -33,15 +32,10 @@ std::map<std::string, uint64_t> RunBurst(std::vector<std::string> args) {
   EXPECT_TRUE(WriteSeedHexFile(key, root.seed(), 0600));
   args.insert(args.end(), {"--root-key", key, "--listen=127.0.0.1:0",
                            "--workers=2", "--stats-interval=0"});
-  absl::StatusOr<std::unique_ptr<ServerProcess>> server =
-      ServerProcess::Start(args);
-  EXPECT_TRUE(server.ok()) << server.status();
-  if (!server.ok()) return {};
-  absl::StatusOr<std::vector<SocketAddress>> bound =
-      (*server)->WaitForListening();
-  EXPECT_TRUE(bound.ok()) << bound.status();
-  if (!bound.ok()) return {};
-  const SocketAddress target = bound->front();
+  std::unique_ptr<ServerProcess> server;
+  const std::optional<SocketAddress> bound = StartServer(args, &server);
+  if (!bound) return {};
+  const SocketAddress target = *bound;
 
   // An RFC client (the common case); every response carries NONC, which
   // matches it to its request.
@@ -93,9 +87,9 @@ std::map<std::string, uint64_t> RunBurst(std::vector<std::string> args) {
   }
   EXPECT_EQ(verified, kRequests);
 
-  EXPECT_EQ((*server)->Stop(SIGTERM), 0) << (*server)->Output();
-  auto stats = ExitStats((*server)->Lines());
-  EXPECT_FALSE(stats.empty()) << (*server)->Output();
+  EXPECT_EQ(server->Stop(SIGTERM), 0) << server->Output();
+  auto stats = ExitStats(server->Lines());
+  EXPECT_FALSE(stats.empty()) << server->Output();
   if (stats.empty()) return {};
   EXPECT_EQ(stats.at("requests"), kRequests);
   EXPECT_EQ(stats.at("responses"), kRequests);

@@ -14,7 +14,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
@@ -29,8 +28,7 @@
 #include "gtest/gtest.h"
 #include "roughtime/crypto.h"
 #include "root_key_fixture.h"
-#include "server_process.h"
-#include "test_files.h"
+#include "shared_support.h"
 #include "udp_test_client.h"
 
 namespace roughtime::server::testing {
@@ -271,14 +269,8 @@ TEST_F(MetricsE2eTest, CountersAndHistogramsMoveWithRealRequests) {
 }
 
 TEST_F(MetricsE2eTest, HealthzTurns503WhenTheDelegationExpires) {
-  const char* keygen = std::getenv("ROUGHTIME_KEYGEN");
-  ASSERT_NE(keygen, nullptr) << "ROUGHTIME_KEYGEN is not set";
   const std::string delegation = dir_.File("delegation.json");
-  const std::string command = absl::StrCat(
-      keygen, " delegate --root ", key_path_,
-      " --not-before -1h --not-after +3s --out ", delegation, " >",
-      dir_.File("keygen.out"), " 2>&1");
-  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  ASSERT_TRUE(DelegateUntil("+3s", delegation));
   ASSERT_NO_FATAL_FAILURE(Start({"--delegation", delegation, "--workers=1"}));
 
   // Inside the default 7-day warning period: healthy, but says so.

@@ -24,8 +24,7 @@
 #include "client_behaviours.h"
 #include "gtest/gtest.h"
 #include "roughtime/crypto.h"
-#include "server_process.h"
-#include "test_files.h"
+#include "shared_support.h"
 #include "udp_test_client.h"
 
 namespace roughtime::server::testing {

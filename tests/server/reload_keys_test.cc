@@ -12,7 +12,7 @@
 #include "roughtime/certificate.h"
 #include "roughtime/keyfile.h"
 #include "server/identity.h"
-#include "test_files.h"
+#include "shared_support.h"
 
 namespace roughtime::server {
 namespace {

@@ -33,9 +33,8 @@
 #include "roughtime/certificate.h"
 #include "roughtime/crypto.h"
 #include "roughtime/keyfile.h"
-#include "server_process.h"
+#include "shared_support.h"
 #include "tcp_test_client.h"
-#include "test_files.h"
 #include "udp_test_client.h"
 
 namespace roughtime::server::testing {

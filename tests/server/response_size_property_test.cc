@@ -19,9 +19,8 @@
 #include "roughtime/request.h"
 #include "roughtime/response.h"
 #include "server/batcher.h"
-#include "server_process.h"
+#include "shared_support.h"
 #include "tcp_test_client.h"
-#include "test_files.h"
 #include "udp_test_client.h"
 
 namespace roughtime::server::testing {

@@ -2,6 +2,7 @@
 // key of their own: a fresh key, written as a 0600 seed file in a temporary
 // directory before each test, and the server process (if any) it starts.
 // `Base` is ::testing::Test or a parameterised ::testing::TestWithParam<T>.
+// Tests of an expiring delegation make one from that key (DelegateUntil).
 #ifndef ROUGHTIME_TESTS_SERVER_ROOT_KEY_FIXTURE_H_
 #define ROUGHTIME_TESTS_SERVER_ROOT_KEY_FIXTURE_H_
 
@@ -12,8 +13,7 @@
 
 #include "gtest/gtest.h"
 #include "roughtime/crypto.h"
-#include "server_process.h"
-#include "test_files.h"
+#include "shared_support.h"
 
 namespace roughtime::server::testing {
 
@@ -32,6 +32,18 @@ class RootKeyFixture : public Base {
     args.insert(args.begin(),
                 {"--root-key", key_path_, "--port=0", "--workers=1"});
     return StartListening(args, &server_, "", /*wait_serving=*/true);
+  }
+
+  // Writes to `path` a delegation of the root key, made by roughtime-keygen
+  // and valid from an hour ago until `not_after` ("+4s"): for the tests of
+  // what the server does when it expires. False when the tool failed (its
+  // stderr is in the recorded failure).
+  bool DelegateUntil(const std::string& not_after, const std::string& path) {
+    const ProgramResult r =
+        RunKeygen({"delegate", "--root", key_path_, "--not-before", "-1h",
+                   "--not-after", not_after, "--out", path});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.exit_code == 0;
   }
 
   TempDir dir_;

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
-#include "server_process.h"
+#include "shared_support.h"
 
 namespace roughtime::server {
 namespace {

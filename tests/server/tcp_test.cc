@@ -14,9 +14,8 @@
 #include "roughtime/crypto.h"
 #include "roughtime/wire.h"
 #include "root_key_fixture.h"
-#include "server_process.h"
+#include "shared_support.h"
 #include "tcp_test_client.h"
-#include "test_files.h"
 #include "udp_test_client.h"
 
 namespace roughtime::server::testing {

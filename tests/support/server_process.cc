@@ -1,4 +1,6 @@
-#include "server_process.h"
+// Test support: roughtimed or another server as a child process, its output
+// read by a thread of its own (server_process.h).
+#include "support/server_process.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,15 +14,16 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
 
-namespace roughtime::server::testing {
+namespace roughtime::testing {
 namespace {
+
+using ::roughtime::server::ParseSocketAddress;
+using ::roughtime::server::SocketAddress;
 
 constexpr char kListeningPrefix[] = "roughtimed: listening on udp ";
 
@@ -190,49 +193,30 @@ std::string ServerProcess::Output() const {
   return absl::StrJoin(Lines(), "\n");
 }
 
-std::map<std::string, uint64_t> ParseStatsLine(const std::string& line) {
-  std::map<std::string, uint64_t> fields;
-  absl::string_view rest = line;
-  if (!absl::ConsumePrefix(&rest, "roughtimed: stats ")) return fields;
-  for (absl::string_view token : absl::StrSplit(rest, ' ', absl::SkipEmpty())) {
-    std::pair<absl::string_view, absl::string_view> kv =
-        absl::StrSplit(token, absl::MaxSplits('=', 1));
-    uint64_t value = 0;
-    if (kv.first == "at") {
-      fields[absl::StrCat("at_", kv.second)] = 1;
-    } else if (absl::SimpleAtoi(kv.second, &value)) {
-      fields[std::string(kv.first)] = value;
-    }
-  }
-  return fields;
+std::optional<SocketAddress> StartServer(
+    const std::vector<std::string>& args,
+    std::unique_ptr<ServerProcess>* server, const std::string& cwd) {
+  absl::StatusOr<std::unique_ptr<ServerProcess>> started =
+      ServerProcess::Start(args, cwd);
+  EXPECT_TRUE(started.ok()) << started.status();
+  if (!started.ok()) return std::nullopt;
+  *server = *std::move(started);
+  absl::StatusOr<std::vector<SocketAddress>> bound =
+      (*server)->WaitForListening();
+  EXPECT_TRUE(bound.ok()) << bound.status() << (*server)->Output();
+  if (!bound.ok()) return std::nullopt;
+  return bound->front();
 }
 
 uint16_t StartListening(const std::vector<std::string>& args,
                         std::unique_ptr<ServerProcess>* server,
                         const std::string& cwd, bool wait_serving) {
-  absl::StatusOr<std::unique_ptr<ServerProcess>> started =
-      ServerProcess::Start(args, cwd);
-  EXPECT_TRUE(started.ok()) << started.status();
-  if (!started.ok()) return 0;
-  *server = *std::move(started);
-  absl::StatusOr<std::vector<SocketAddress>> bound =
-      (*server)->WaitForListening();
-  EXPECT_TRUE(bound.ok()) << bound.status() << (*server)->Output();
-  if (!bound.ok()) return 0;
+  const std::optional<SocketAddress> bound = StartServer(args, server, cwd);
+  if (!bound) return 0;
   if (wait_serving) {
     EXPECT_TRUE((*server)->WaitForLine("serving versions", absl::Seconds(5)));
   }
-  return bound->front().port();
+  return bound->port();
 }
 
-std::map<std::string, uint64_t> ExitStats(
-    const std::vector<std::string>& lines) {
-  for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
-    if (absl::StartsWith(*it, "roughtimed: stats at=exit ")) {
-      return ParseStatsLine(*it);
-    }
-  }
-  return {};
-}
-
-}  // namespace roughtime::server::testing
+}  // namespace roughtime::testing

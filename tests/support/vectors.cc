@@ -1,4 +1,5 @@
-#include "vectors.h"
+// Test support: the protocol test-vector loader (vectors.h).
+#include "support/vectors.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -81,20 +82,26 @@ std::optional<Bytes> LoadHexFile(const std::string& relative_path) {
   return *std::move(bytes);
 }
 
-PublicKey PublicKeyFromHex(const std::string& hex) {
-  PublicKey k{};
+// `hex` as a fixed-size array (a key or a seed); zeros and a failure naming
+// `what` when the length is wrong.
+template <typename Fixed>
+static Fixed FixedFromHex(const std::string& hex, const char* what) {
+  Fixed out{};
   Bytes b = Hex(hex);
-  if (b.size() == k.size()) std::memcpy(k.data(), b.data(), k.size());
-  else ADD_FAILURE() << "public key is not 32 bytes";
-  return k;
+  if (b.size() == out.size()) {
+    std::memcpy(out.data(), b.data(), out.size());
+  } else {
+    ADD_FAILURE() << what << " is not " << out.size() << " bytes";
+  }
+  return out;
+}
+
+PublicKey PublicKeyFromHex(const std::string& hex) {
+  return FixedFromHex<PublicKey>(hex, "public key");
 }
 
 Seed SeedFromHex(const std::string& hex) {
-  Seed s{};
-  Bytes b = Hex(hex);
-  if (b.size() == s.size()) std::memcpy(s.data(), b.data(), s.size());
-  else ADD_FAILURE() << "seed is not 32 bytes";
-  return s;
+  return FixedFromHex<Seed>(hex, "seed");
 }
 
 static MessageView RequestMessage(ByteSpan packet) {

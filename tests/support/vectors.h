@@ -1,7 +1,7 @@
-// Loads the protocol test vectors (tests/vectors, passed as ROUGHTIME_VECTORS
-// by meson) for the tests.
-#ifndef ROUGHTIME_TESTS_PROTOCOL_VECTORS_H_
-#define ROUGHTIME_TESTS_PROTOCOL_VECTORS_H_
+// Test support: loads the protocol test vectors (tests/vectors, passed as
+// ROUGHTIME_VECTORS by meson) for the protocol and client tests.
+#ifndef ROUGHTIME_TESTS_SUPPORT_VECTORS_H_
+#define ROUGHTIME_TESTS_SUPPORT_VECTORS_H_
 
 #include <optional>
 #include <string>
@@ -33,4 +33,4 @@ Bytes RequestNonce(ByteSpan request_packet);
 
 }  // namespace roughtime::testing
 
-#endif  // ROUGHTIME_TESTS_PROTOCOL_VECTORS_H_
+#endif  // ROUGHTIME_TESTS_SUPPORT_VECTORS_H_

@@ -1,14 +1,14 @@
-// Runs the real roughtimed binary (path from $ROUGHTIMED) as a child
-// process for integration tests: collects its stderr/stdout lines, parses
-// the "listening on udp" and "stats" lines, stops it with a signal and
-// always kills it when the test ends.
-#ifndef ROUGHTIME_TESTS_SERVER_SERVER_PROCESS_H_
-#define ROUGHTIME_TESTS_SERVER_SERVER_PROCESS_H_
+// Test support: runs the real roughtimed (path from $ROUGHTIMED), or another
+// long-running program such as roughtime-bench's echo target, as a child
+// process: collects its stdout and stderr lines (one pipe, in the order
+// written), parses the "listening on udp" lines, stops it with a signal and
+// always kills it when the test ends. The "stats" lines: stats_lines.h.
+#ifndef ROUGHTIME_TESTS_SUPPORT_SERVER_PROCESS_H_
+#define ROUGHTIME_TESTS_SUPPORT_SERVER_PROCESS_H_
 
 #include <sys/types.h>
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,7 +20,7 @@
 #include "absl/time/time.h"
 #include "server/socket_address.h"
 
-namespace roughtime::server::testing {
+namespace roughtime::testing {
 
 // $ROUGHTIMED, or an empty string when the test was not started by meson.
 std::string RoughtimedPath();
@@ -29,14 +29,15 @@ class ServerProcess {
  public:
   // Starts `roughtimed args...` in `cwd` (the test's directory when empty).
   // `binary` replaces $ROUGHTIMED as the program run and its argv[0] (a
-  // relative path is taken from `cwd`, like a shell would).
+  // relative path is taken from `cwd`, like a shell would): another
+  // roughtimed, or another program that serves on loopback.
   static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
       const std::vector<std::string>& args, const std::string& cwd = "",
       const std::string& binary = "");
   ~ServerProcess();
 
   // Waits for `count` "roughtimed: listening on udp ADDRESS" lines.
-  absl::StatusOr<std::vector<SocketAddress>> WaitForListening(
+  absl::StatusOr<std::vector<server::SocketAddress>> WaitForListening(
       size_t count = 1, absl::Duration timeout = absl::Seconds(10));
   // The first line containing `needle`, waiting up to `timeout`.
   std::optional<std::string> WaitForLine(const std::string& needle,
@@ -65,21 +66,20 @@ class ServerProcess {
   bool eof_ ABSL_GUARDED_BY(mu_) = false;
 };
 
-// Starts roughtimed with `args` (in `cwd`), waits until it listens (and,
-// with `wait_serving`, for its "serving versions" line), keeps the process
-// in `*server` and returns its first bound port; 0 after recording a test
-// failure when it did not start.
+// Starts roughtimed with `args` (in `cwd`), waits until it listens, keeps
+// the process in `*server` and returns its first bound address; nullopt
+// after recording a test failure when it did not start.
+std::optional<server::SocketAddress> StartServer(
+    const std::vector<std::string>& args,
+    std::unique_ptr<ServerProcess>* server, const std::string& cwd = "");
+
+// StartServer, then (with `wait_serving`) its "serving versions" line too;
+// returns the port, 0 after recording a failure.
 uint16_t StartListening(const std::vector<std::string>& args,
                         std::unique_ptr<ServerProcess>* server,
                         const std::string& cwd = "",
                         bool wait_serving = false);
 
-// Parses "roughtimed: stats at=exit k=v ..." into its fields.
-std::map<std::string, uint64_t> ParseStatsLine(const std::string& line);
-// The fields of the last "stats at=exit" line of `lines` (empty if none).
-std::map<std::string, uint64_t> ExitStats(
-    const std::vector<std::string>& lines);
+}  // namespace roughtime::testing
 
-}  // namespace roughtime::server::testing
-
-#endif  // ROUGHTIME_TESTS_SERVER_SERVER_PROCESS_H_
+#endif  // ROUGHTIME_TESTS_SUPPORT_SERVER_PROCESS_H_

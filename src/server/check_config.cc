@@ -9,8 +9,8 @@
 #include "absl/strings/str_join.h"
 #include "roughtime/bytes.h"
 #include "roughtime/version.h"
-#include "server/identity.h"
-#include "server/log.h"
+#include "server/base/log.h"
+#include "server/keys/identity.h"
 
 namespace roughtime::server {
 namespace {

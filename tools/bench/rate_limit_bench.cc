@@ -11,7 +11,7 @@
 #include <memory>
 #include <vector>
 
-#include "server/rate_limiter.h"
+#include "server/core/rate_limiter.h"
 
 namespace roughtime::server {
 namespace {

@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "server/base/log.h"
 #include "server/core/worker.h"
@@ -13,14 +12,6 @@
 
 namespace roughtime::server {
 namespace {
-
-std::string ServedList(VersionSet served) {
-  std::vector<std::string> names;
-  for (const VersionSpec& spec : AllVersions()) {
-    if (served.Contains(spec.version)) names.emplace_back(spec.name);
-  }
-  return absl::StrJoin(names, ",");
-}
 
 SigningState GatherSigning(const MetricsSources& sources) {
   SigningState s;
@@ -114,7 +105,7 @@ void ServeMetrics(MetricsEndpoint* endpoint, const ServerConfig& config,
   sources.offline_delegation = config.key_source == KeySource::kDelegation;
   sources.warn_before = config.delegation_warn_before;
   sources.start = start;
-  sources.served_versions = ServedList(served);
+  sources.served_versions = VersionSetNames(served);
   endpoint->Serve(MakeMetricsHandlers(std::move(sources)));
 }
 

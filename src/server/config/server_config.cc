@@ -143,10 +143,12 @@ size_t AvailableCpus() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-absl::StatusOr<ServerConfig> ConfigFromFlags(
-    const std::vector<std::string>& listen_values) {
-  ServerConfig config;
+namespace {
 
+// Each step below reads one group of flags into `config`; ConfigFromFlags
+// runs them in a fixed order and stops at the first invalid flag.
+
+absl::Status ReadKeySourceFlags(ServerConfig& config) {
   const bool dev = absl::GetFlag(FLAGS_dev);
   const std::string root_key = absl::GetFlag(FLAGS_root_key);
   const std::string delegation = absl::GetFlag(FLAGS_delegation);
@@ -164,7 +166,12 @@ absl::StatusOr<ServerConfig> ConfigFromFlags(
     config.key_source = KeySource::kDev;
     config.key_path = kDevKeyPath;
   }
+  return absl::OkStatus();
+}
 
+// --port and every --listen value; no --listen means [::]:PORT.
+absl::Status ReadListenFlags(const std::vector<std::string>& listen_values,
+                             ServerConfig& config) {
   const int32_t port = absl::GetFlag(FLAGS_port);
   if (port < 0 || port > 65535) {
     return absl::InvalidArgumentError("--port must be 0..65535");
@@ -185,30 +192,43 @@ absl::StatusOr<ServerConfig> ConfigFromFlags(
   if (config.default_listen) {
     config.listen.push_back(SocketAddress::AnyV6(static_cast<uint16_t>(port)));
   }
+  return absl::OkStatus();
+}
 
+absl::Status ReadWorkerFlags(ServerConfig& config) {
   const int32_t workers = absl::GetFlag(FLAGS_workers);
   if (workers < 0 || workers > 1024) {
     return absl::InvalidArgumentError("--workers must be 0..1024");
   }
   config.workers = workers == 0 ? AvailableCpus() : workers;
-
   absl::StatusOr<IoMode> io = ParseIoMode(absl::GetFlag(FLAGS_io));
   if (!io.ok()) return io.status();
   config.io_mode = *io;
+  return absl::OkStatus();
+}
 
+// RADI (RFC 10049 §5.2.5).
+absl::Status ReadRadiusFlag(ServerConfig& config) {
   const absl::Duration radius = absl::GetFlag(FLAGS_radius);
   // Google-Roughtime carries RADI in microseconds in a uint32 (~71 min).
   if (radius < absl::Seconds(1) || radius > absl::Hours(1)) {
     return absl::InvalidArgumentError("--radius must be between 1s and 1h");
   }
   config.batcher.radius = radius;
+  return absl::OkStatus();
+}
 
+absl::Status ReadStatsIntervalFlag(ServerConfig& config) {
   const absl::Duration interval = absl::GetFlag(FLAGS_stats_interval);
   if (interval < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--stats-interval must not be negative");
   }
   config.stats_interval = interval;
+  return absl::OkStatus();
+}
 
+// How requests are batched and which versions are answered.
+absl::Status ReadBatchFlags(ServerConfig& config) {
   const int32_t max_batch = absl::GetFlag(FLAGS_max_batch);
   if (max_batch < 1 || max_batch > 4096) {
     return absl::InvalidArgumentError("--max-batch must be 1..4096");
@@ -226,7 +246,11 @@ absl::StatusOr<ServerConfig> ConfigFromFlags(
       ParseVersions(absl::GetFlag(FLAGS_versions));
   if (!versions.ok()) return versions.status();
   config.batcher.served = *versions;
+  return absl::OkStatus();
+}
 
+// SocketOptions and --pin-workers (which also sets the worker count).
+absl::Status ReadSocketFlags(ServerConfig& config) {
   const int32_t rcvbuf = absl::GetFlag(FLAGS_rcvbuf);
   if (rcvbuf < 0) return absl::InvalidArgumentError("--rcvbuf is negative");
   config.socket_options.receive_buffer = rcvbuf;
@@ -234,7 +258,8 @@ absl::StatusOr<ServerConfig> ConfigFromFlags(
   config.socket_options.kernel.request_filter =
       absl::GetFlag(FLAGS_kernel_filter);
   if (absl::GetFlag(FLAGS_pin_workers)) {
-    // Worker i is pinned to the i-th usable CPU (reuseport_steering.h).
+    // Worker i is pinned to the i-th usable CPU (net/reuseport_steering.h).
+    const int32_t workers = absl::GetFlag(FLAGS_workers);
     if (workers != 0 && static_cast<size_t>(workers) != AvailableCpus()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "--pin-workers runs one worker per CPU (", AvailableCpus(),
@@ -244,7 +269,10 @@ absl::StatusOr<ServerConfig> ConfigFromFlags(
     config.pin_workers = true;
     config.socket_options.kernel.cpu_steering = true;
   }
+  return absl::OkStatus();
+}
 
+absl::Status ReadTcpFlags(ServerConfig& config) {
   config.tcp.enabled = absl::GetFlag(FLAGS_tcp);
   const int32_t max_connections = absl::GetFlag(FLAGS_tcp_max_connections);
   if (max_connections < 1 || max_connections > 1000000) {
@@ -258,12 +286,17 @@ absl::StatusOr<ServerConfig> ConfigFromFlags(
         "--tcp-idle-timeout must be between 100ms and 1h");
   }
   config.tcp.idle_timeout = idle;
+  return absl::OkStatus();
+}
 
+absl::Status ReadRotationFlags(ServerConfig& config) {
   config.rotation.lifetime = absl::GetFlag(FLAGS_online_key_lifetime);
   config.rotation.rotate_before = absl::GetFlag(FLAGS_rotate_before);
-  if (absl::Status s = ValidateRotationPolicy(config.rotation); !s.ok()) {
-    return s;
-  }
+  return ValidateRotationPolicy(config.rotation);
+}
+
+// Needs the key source (ReadKeySourceFlags runs first).
+absl::Status ReadClockPolicyFlags(ServerConfig& config) {
   config.clock_policy.radius_from_kernel =
       absl::GetFlag(FLAGS_radius_from_kernel);
   absl::StatusOr<UnsyncPolicy> unsync =
@@ -272,12 +305,19 @@ absl::StatusOr<ServerConfig> ConfigFromFlags(
   // A development machine must always be able to run, synchronised or not.
   config.clock_policy.unsync =
       config.key_source == KeySource::kDev ? UnsyncPolicy::kWarn : *unsync;
+  return absl::OkStatus();
+}
 
+absl::Status ReadGreaseFlag(ServerConfig& config) {
   const double grease_rate = absl::GetFlag(FLAGS_grease_rate);
   if (!(grease_rate >= 0 && grease_rate <= 1)) {
     return absl::InvalidArgumentError("--grease-rate must be 0..1");
   }
   config.batcher.grease_rate = grease_rate;
+  return absl::OkStatus();
+}
+
+absl::Status ReadDelegationWarningFlags(ServerConfig& config) {
   config.delegation_warn_before = absl::GetFlag(FLAGS_delegation_warn_before);
   config.delegation_warn_interval =
       absl::GetFlag(FLAGS_delegation_warn_interval);
@@ -289,6 +329,12 @@ absl::StatusOr<ServerConfig> ConfigFromFlags(
     return absl::InvalidArgumentError(
         "--delegation-warn-interval must be at least 1s");
   }
+  return absl::OkStatus();
+}
+
+// The flags defined in their own files (privilege_flags.cc,
+// rate_limit_flags.cc, metrics_flags.cc).
+absl::Status ReadFeatureFlags(ServerConfig& config) {
   absl::StatusOr<PrivilegeOptions> privileges = PrivilegeOptionsFromFlags();
   if (!privileges.ok()) return privileges.status();
   config.privileges = *std::move(privileges);
@@ -299,6 +345,38 @@ absl::StatusOr<ServerConfig> ConfigFromFlags(
       MetricsListenFromFlags();
   if (!metrics.ok()) return metrics.status();
   config.metrics_listen = *metrics;
+  return absl::OkStatus();
+}
+
+// The groups after the key source and the addresses, in the order they
+// are validated (the first invalid flag is the error reported).
+using FlagGroupReader = absl::Status (*)(ServerConfig&);
+constexpr FlagGroupReader kFlagGroupsInOrder[] = {
+    ReadWorkerFlags,
+    ReadRadiusFlag,
+    ReadStatsIntervalFlag,
+    ReadBatchFlags,
+    ReadSocketFlags,
+    ReadTcpFlags,
+    ReadRotationFlags,
+    ReadClockPolicyFlags,
+    ReadGreaseFlag,
+    ReadDelegationWarningFlags,
+    ReadFeatureFlags,
+};
+
+}  // namespace
+
+absl::StatusOr<ServerConfig> ConfigFromFlags(
+    const std::vector<std::string>& listen_values) {
+  ServerConfig config;
+  if (absl::Status s = ReadKeySourceFlags(config); !s.ok()) return s;
+  if (absl::Status s = ReadListenFlags(listen_values, config); !s.ok()) {
+    return s;
+  }
+  for (const FlagGroupReader read : kFlagGroupsInOrder) {
+    if (absl::Status s = read(config); !s.ok()) return s;
+  }
   return config;
 }
 

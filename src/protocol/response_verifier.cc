@@ -150,21 +150,17 @@ struct Proof {
 
 absl::StatusOr<Proof> ReadProof(const MessageView& top,
                                 const VersionSpec& spec) {
-  Proof proof;
   auto path = top.Get(kTagPath);
   if (!path.ok()) return path.status();
   if (path->size() % spec.hash_size != 0 ||
       path->size() / spec.hash_size > 32) {
     return Fail("PATH length is not a whole number of hashes (at most 32)");
   }
-  proof.path = *path;
   auto index = top.GetU32(kTagIndx);
   if (!index.ok()) return index.status();
-  proof.index = *index;
   auto cert = top.Get(kTagCert);
   if (!cert.ok()) return cert.status();
-  proof.cert = *cert;
-  return proof;
+  return Proof{.path = *path, .index = *index, .cert = *cert};
 }
 
 // What SREP signs: the time, its radius and the Merkle root.
@@ -176,7 +172,6 @@ struct SignedTime {
 
 absl::StatusOr<SignedTime> ReadSignedTime(const MessageView& srep,
                                           const VersionSpec& spec) {
-  SignedTime time;
   auto radi = srep.GetU32(kTagRadi);
   if (!radi.ok()) return Prefixed("SREP: ", radi.status());
   auto midp = srep.GetU64(kTagMidp);
@@ -184,10 +179,7 @@ absl::StatusOr<SignedTime> ReadSignedTime(const MessageView& srep,
   auto root = srep.GetFixed(kTagRoot, spec.hash_size);
   if (!root.ok()) return Prefixed("SREP: ", root.status());
   if (*radi == 0) return Fail("SREP: RADI is 0 (forbidden by §5.2.5)");
-  time.radi = *radi;
-  time.midp = *midp;
-  time.root = *root;
-  return time;
+  return SignedTime{.radi = *radi, .midp = *midp, .root = *root};
 }
 
 // A delegation that verified, and the context the response is signed with.

@@ -2,8 +2,10 @@
 
 #include <string_view>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/types/span.h"
 
 namespace roughtime::server {
 namespace {
@@ -124,6 +126,27 @@ bool IsPlainCounter(size_t index) {
          index >= stat::kTcpBase;
 }
 
+// Counters [first, last) of the stats line as one family with one label:
+// the label's value is each counter's name without `name_prefix`.
+struct CounterLabels {
+  absl::string_view label;
+  absl::string_view name_prefix;
+  size_t first;
+  size_t last;
+};
+
+void AddLabelledCounters(const StatsSnapshot& s, absl::string_view family,
+                         absl::string_view help, const CounterLabels& labels,
+                         Page& page) {
+  page.Family(family, "counter", help);
+  for (size_t i = labels.first; i < labels.last; ++i) {
+    page.Sample(family,
+                absl::StrCat(labels.label, "=\"",
+                             EscapeLabel(Suffix(i, labels.name_prefix)), "\""),
+                s[i]);
+  }
+}
+
 void AddCounters(const StatsSnapshot& s, Page& page) {
   for (size_t i = 0; i < stat::kCount; ++i) {
     if (!IsPlainCounter(i)) continue;
@@ -136,70 +159,73 @@ void AddCounters(const StatsSnapshot& s, Page& page) {
               "reason (the dropped= of the stats line).");
   page.Sample("unanswered_total", "", TotalDropped(s));
 
-  page.Family("dropped_total", "counter",
-              "Datagrams dropped by the request parser, by reason (the server "
-              "never answers a malformed request, RFC 10049).");
-  for (size_t i = stat::kDropBase + 1; i < stat::kVersionBase; ++i) {
-    page.Sample("dropped_total",
-                absl::StrCat("reason=\"", EscapeLabel(Suffix(i, "drop_")), "\""),
-                s[i]);
-  }
-  page.Family("responses_by_version_total", "counter",
-              "Responses written, by protocol version (wire number, or google).");
-  for (size_t i = stat::kVersionBase; i < stat::kBatchHistBase; ++i) {
-    page.Sample("responses_by_version_total",
-                absl::StrCat("version=\"", EscapeLabel(Suffix(i, "ver_")), "\""),
-                s[i]);
-  }
-  page.Family("flushes_total", "counter",
-              "Batches sent, by why they were sent (drained: nothing more "
-              "waiting; full; deadline: --batch-delay; shutdown).");
-  for (size_t i = stat::kFlushBase; i < stat::kTcpBase; ++i) {
-    page.Sample("flushes_total",
-                absl::StrCat("reason=\"", EscapeLabel(Suffix(i, "flush_")), "\""),
-                s[i]);
-  }
+  AddLabelledCounters(
+      s, "dropped_total",
+      "Datagrams dropped by the request parser, by reason (the server "
+      "never answers a malformed request, RFC 10049).",
+      {"reason", "drop_", stat::kDropBase + 1, stat::kVersionBase}, page);
+  AddLabelledCounters(
+      s, "responses_by_version_total",
+      "Responses written, by protocol version (wire number, or google).",
+      {"version", "ver_", stat::kVersionBase, stat::kBatchHistBase}, page);
+  AddLabelledCounters(
+      s, "flushes_total",
+      "Batches sent, by why they were sent (drained: nothing more "
+      "waiting; full; deadline: --batch-delay; shutdown).",
+      {"reason", "flush_", stat::kFlushBase, stat::kTcpBase}, page);
   page.Gauge("max_batch", "Largest batch signed since start.",
              absl::StrCat(s[stat::kMaxBatch]));
 }
 
-void AddBatchHistogram(const MetricsState& state, Page& page) {
-  page.Family("batch_size", "histogram",
-              "Requests per signed batch (one Merkle tree and signature each, "
-              "RFC 10049 5.3).");
+// A Prometheus histogram from per-bucket counts: cumulative _bucket
+// samples labelled by `upper_bound(b)` ("+Inf" for the last), then _sum
+// and _count.
+void AddHistogram(absl::string_view name, absl::string_view help,
+                  absl::Span<const uint64_t> counts,
+                  absl::FunctionRef<std::string(size_t)> upper_bound,
+                  absl::string_view sum, Page& page) {
+  page.Family(name, "histogram", help);
   uint64_t cumulative = 0;
-  for (size_t b = 0; b < kNumBatchBuckets; ++b) {
-    cumulative += state.stats[stat::kBatchHistBase + b];
-    // Bucket b holds sizes up to 2^(b+1)-1; the last is open-ended.
-    const std::string le = b + 1 < kNumBatchBuckets
-                               ? absl::StrCat((uint64_t{2} << b) - 1)
-                               : std::string("+Inf");
-    page.Sample("batch_size_bucket", absl::StrCat("le=\"", le, "\""),
-                cumulative);
+  for (size_t b = 0; b < counts.size(); ++b) {
+    cumulative += counts[b];
+    page.Sample(absl::StrCat(name, "_bucket"),
+                absl::StrCat("le=\"", upper_bound(b), "\""), cumulative);
   }
-  page.Sample("batch_size_sum", "", state.histograms.batch_size_sum);
-  page.Sample("batch_size_count", "", cumulative);
+  page.Sample(absl::StrCat(name, "_sum"), "", sum);
+  page.Sample(absl::StrCat(name, "_count"), "", cumulative);
+}
+
+void AddBatchHistogram(const MetricsState& state, Page& page) {
+  AddHistogram(
+      "batch_size",
+      "Requests per signed batch (one Merkle tree and signature each, "
+      "RFC 10049 5.3).",
+      absl::MakeConstSpan(&state.stats[stat::kBatchHistBase],
+                          kNumBatchBuckets),
+      [](size_t b) {
+        // Bucket b holds sizes up to 2^(b+1)-1; the last is open-ended.
+        return b + 1 < kNumBatchBuckets ? absl::StrCat((uint64_t{2} << b) - 1)
+                                        : std::string("+Inf");
+      },
+      absl::StrCat(state.histograms.batch_size_sum), page);
 }
 
 void AddLatencyHistogram(const MetricsState& state, Page& page) {
-  page.Family("response_latency_seconds", "histogram",
-              "Server-side time from accepting a request into a batch to "
-              "having its response signed and sent.");
-  uint64_t cumulative = 0;
-  for (size_t b = 0; b < kNumLatencyBuckets; ++b) {
-    cumulative += state.histograms.latency_buckets[b];
-    const std::string le =
-        b < kLatencyBoundsUs.size()
-            ? absl::StrFormat("%g", static_cast<double>(kLatencyBoundsUs[b]) / 1e6)
-            : std::string("+Inf");
-    page.Sample("response_latency_seconds_bucket",
-                absl::StrCat("le=\"", le, "\""), cumulative);
-  }
-  page.Sample("response_latency_seconds_sum", "",
-              absl::StrFormat("%.9f", static_cast<double>(
-                                          state.histograms.latency_sum_ns) /
-                                          1e9));
-  page.Sample("response_latency_seconds_count", "", cumulative);
+  AddHistogram(
+      "response_latency_seconds",
+      "Server-side time from accepting a request into a batch to "
+      "having its response signed and sent.",
+      absl::MakeConstSpan(state.histograms.latency_buckets),
+      [](size_t b) {
+        return b < kLatencyBoundsUs.size()
+                   ? absl::StrFormat(
+                         "%g", static_cast<double>(kLatencyBoundsUs[b]) / 1e6)
+                   : std::string("+Inf");
+      },
+      absl::StrFormat("%.9f",
+                      static_cast<double>(state.histograms.latency_sum_ns) /
+                          1e9),
+      page);
 }
 
 void AddSigningState(const MetricsState& state, Page& page) {

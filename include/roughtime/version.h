@@ -112,6 +112,10 @@ class VersionSet {
   uint32_t bits_ = 0;
 };
 
+// The names of the versions in `set`, in table order, comma-separated
+// ("google,draft-08,...,1"): what the server logs and reports as served.
+std::string VersionSetNames(VersionSet set);
+
 }  // namespace roughtime
 
 #endif  // ROUGHTIME_VERSION_H_

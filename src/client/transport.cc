@@ -1,11 +1,14 @@
 #include "client/transport.h"
 
 #include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 
@@ -52,6 +55,30 @@ absl::StatusOr<std::unique_ptr<Transport>> OpenTransport(
     TransportKind kind, const HostPort& server, absl::Duration timeout) {
   if (kind == TransportKind::kUdp) return OpenUdp(server);
   return OpenTcp(server, timeout);
+}
+
+absl::StatusOr<Fd> ConnectToFirstAddress(const HostPort& server,
+                                         int socket_type, int socket_flags,
+                                         ConnectStep connect,
+                                         absl::string_view failure) {
+  absl::StatusOr<std::vector<SocketAddress>> addrs =
+      Resolve(server, socket_type);
+  if (!addrs.ok()) return addrs.status();
+  std::string last_error;
+  for (const SocketAddress& a : *addrs) {
+    Fd fd(socket(a.family, socket_type | socket_flags, 0));
+    if (fd.get() < 0) {
+      last_error = std::strerror(errno);
+      continue;
+    }
+    if (absl::Status c = connect(fd.get(), a); !c.ok()) {
+      last_error = std::string(c.message());
+      continue;
+    }
+    return fd;
+  }
+  return absl::UnavailableError(absl::StrCat(
+      failure, " ", FormatHostPort(server), ": ", last_error));
 }
 
 }  // namespace roughtime::client

@@ -6,6 +6,7 @@
 #include <memory>
 #include "absl/strings/string_view.h"
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -60,6 +61,17 @@ class Fd {
  private:
   int fd_;
 };
+
+// Tries each address `server` resolves to for `socket_type` (SOCK_DGRAM or
+// SOCK_STREAM): a socket with `socket_flags`, then `connect` on it; the
+// first that connects is returned. Otherwise Unavailable,
+// "<failure> <server>: <the last address's error>".
+using ConnectStep =
+    absl::FunctionRef<absl::Status(int fd, const SocketAddress& address)>;
+absl::StatusOr<Fd> ConnectToFirstAddress(const HostPort& server,
+                                         int socket_type, int socket_flags,
+                                         ConnectStep connect,
+                                         absl::string_view failure);
 
 }  // namespace roughtime::client
 

@@ -125,25 +125,14 @@ absl::Status ConnectWithin(int fd, const SocketAddress& a,
 
 absl::StatusOr<std::unique_ptr<Transport>> OpenTcp(const HostPort& server,
                                                    absl::Duration timeout) {
-  absl::StatusOr<std::vector<SocketAddress>> addrs =
-      Resolve(server, SOCK_STREAM);
-  if (!addrs.ok()) return addrs.status();
-  std::string last_error;
-  for (const SocketAddress& a : *addrs) {
-    Fd fd(socket(a.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (fd.get() < 0) {
-      last_error = std::strerror(errno);
-      continue;
-    }
-    absl::Status c = ConnectWithin(fd.get(), a, timeout);
-    if (!c.ok()) {
-      last_error = std::string(c.message());
-      continue;
-    }
-    return std::unique_ptr<Transport>(new TcpTransport(std::move(fd)));
-  }
-  return absl::UnavailableError(absl::StrCat(
-      "tcp: cannot connect to ", FormatHostPort(server), ": ", last_error));
+  absl::StatusOr<Fd> fd = ConnectToFirstAddress(
+      server, SOCK_STREAM, SOCK_NONBLOCK | SOCK_CLOEXEC,
+      [timeout](int fd, const SocketAddress& a) {
+        return ConnectWithin(fd, a, timeout);
+      },
+      "tcp: cannot connect to");
+  if (!fd.ok()) return fd.status();
+  return std::unique_ptr<Transport>(new TcpTransport(*std::move(fd)));
 }
 
 }  // namespace roughtime::client

@@ -61,26 +61,18 @@ class UdpTransport : public Transport {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Transport>> OpenUdp(const HostPort& server) {
-  absl::StatusOr<std::vector<SocketAddress>> addrs =
-      Resolve(server, SOCK_DGRAM);
-  if (!addrs.ok()) return addrs.status();
-  std::string last_error;
-  for (const SocketAddress& a : *addrs) {
-    Fd fd(socket(a.family, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-    if (fd.get() < 0) {
-      last_error = std::strerror(errno);
-      continue;
-    }
-    if (connect(fd.get(), reinterpret_cast<const sockaddr*>(&a.storage),
-                a.length) != 0) {
-      last_error = std::strerror(errno);
-      continue;
-    }
-    return std::unique_ptr<Transport>(new UdpTransport(std::move(fd)));
-  }
-  return absl::UnavailableError(absl::StrCat(
-      "udp: cannot open a socket to ", FormatHostPort(server), ": ",
-      last_error));
+  absl::StatusOr<Fd> fd = ConnectToFirstAddress(
+      server, SOCK_DGRAM, SOCK_CLOEXEC,
+      [](int fd, const SocketAddress& a) {
+        if (connect(fd, reinterpret_cast<const sockaddr*>(&a.storage),
+                    a.length) != 0) {
+          return absl::UnavailableError(std::strerror(errno));
+        }
+        return absl::OkStatus();
+      },
+      "udp: cannot open a socket to");
+  if (!fd.ok()) return fd.status();
+  return std::unique_ptr<Transport>(new UdpTransport(*std::move(fd)));
 }
 
 }  // namespace roughtime::client

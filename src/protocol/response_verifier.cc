@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -102,31 +103,183 @@ absl::Status CheckVers(const MessageView& srep, const VersionSpec& spec,
   return absl::OkStatus();
 }
 
-}  // namespace
-
-absl::StatusOr<VerifiedResponse> VerifyResponse(ByteSpan packet,
-                                                const VerifyOptions& o) {
-  ByteSpan message = packet;
+// The message inside the packet: Google-Roughtime is unframed, every other
+// version travels inside a ROUGHTIM frame.
+absl::StatusOr<ByteSpan> UnframedMessage(ByteSpan packet,
+                                         const VerifyOptions& o) {
   if (o.google) {
     if (HasFrameMagic(packet)) {
       return Fail("frame: Google-Roughtime responses have no ROUGHTIM frame");
     }
-  } else {
-    auto inner = UnwrapFrame(packet);
-    if (!inner.ok()) return Prefixed("frame: ", inner.status());
-    message = *inner;
+    return packet;
   }
-  auto top = MessageView::Parse(message);
-  if (!top.ok()) return Prefixed("malformed response: ", top.status());
+  auto inner = UnwrapFrame(packet);
+  if (!inner.ok()) return Prefixed("frame: ", inner.status());
+  return *inner;
+}
 
-  // The nonce is checked first: it is how a reply is matched to its request.
-  if (auto nonc = top->Find(kTagNonc)) {
+// The nonce is checked first: it is how a reply is matched to its request.
+absl::Status CheckNonce(const MessageView& top, const VerifyOptions& o) {
+  if (auto nonc = top.Find(kTagNonc)) {
     if (!ConstantTimeEquals(*nonc, o.nonce)) {
       return Fail("NONC does not match the nonce we sent");
     }
   } else if (!o.google) {
     return Fail("missing tag NONC");
   }
+  return absl::OkStatus();
+}
+
+absl::Status CheckType(const MessageView& top, const VersionSpec& spec) {
+  if (auto type = top.Find(kTagType)) {
+    if (type->size() != 4 || LoadLE32(type->data()) != 1) {
+      return Fail("TYPE is not 1 (not a response)");
+    }
+  } else if (spec.type_required) {
+    return Fail("missing tag TYPE (mandatory in version 1)");
+  }
+  return absl::OkStatus();
+}
+
+// The top-level tags that prove inclusion and delegation (§5.2).
+struct Proof {
+  ByteSpan path;
+  uint32_t index = 0;
+  ByteSpan cert;
+};
+
+absl::StatusOr<Proof> ReadProof(const MessageView& top,
+                                const VersionSpec& spec) {
+  auto path = top.Get(kTagPath);
+  if (!path.ok()) return path.status();
+  if (path->size() % spec.hash_size != 0 ||
+      path->size() / spec.hash_size > 32) {
+    return Fail("PATH length is not a whole number of hashes (at most 32)");
+  }
+  auto index = top.GetU32(kTagIndx);
+  if (!index.ok()) return index.status();
+  auto cert = top.Get(kTagCert);
+  if (!cert.ok()) return cert.status();
+  return Proof{.path = *path, .index = *index, .cert = *cert};
+}
+
+// What SREP signs: the time, its radius and the Merkle root.
+struct SignedTime {
+  uint32_t radi = 0;
+  uint64_t midp = 0;
+  ByteSpan root;
+};
+
+absl::StatusOr<SignedTime> ReadSignedTime(const MessageView& srep,
+                                          const VersionSpec& spec) {
+  auto radi = srep.GetU32(kTagRadi);
+  if (!radi.ok()) return Prefixed("SREP: ", radi.status());
+  auto midp = srep.GetU64(kTagMidp);
+  if (!midp.ok()) return Prefixed("SREP: ", midp.status());
+  auto root = srep.GetFixed(kTagRoot, spec.hash_size);
+  if (!root.ok()) return Prefixed("SREP: ", root.status());
+  if (*radi == 0) return Fail("SREP: RADI is 0 (forbidden by §5.2.5)");
+  return SignedTime{.radi = *radi, .midp = *midp, .root = *root};
+}
+
+// A delegation that verified, and the context the response is signed with.
+struct Delegation {
+  VerifiedCertificate certificate;
+  std::string_view response_context;
+};
+
+// Signed by the root key with the family's context. For version 1, says
+// precisely when only the pre-RFC capital-T strings verify.
+absl::StatusOr<Delegation> VerifyDelegation(ByteSpan cert,
+                                            const VersionSpec& spec,
+                                            const VerifyOptions& o,
+                                            VerifiedResponse* out) {
+  auto delegation = VerifyCertificate(cert, o.root_public_key,
+                                      spec.cert_family);
+  std::string_view response_context = spec.response_context;
+  if (!delegation.ok() && spec.version == Version::kRfc1 &&
+      absl::IsUnauthenticated(delegation.status())) {
+    auto draft = VerifyCertificate(cert, o.root_public_key, spec.cert_family,
+                                   kDraftDelegationContext);
+    if (draft.ok()) {
+      if (!o.allow_pre_rfc_contexts) {
+        return absl::UnauthenticatedError(
+            "delegation signed with the pre-RFC 'RoughTime' (capital T) "
+            "context, not version 1's 'Roughtime'; accept only with "
+            "--allow-pre-rfc-contexts");
+      }
+      delegation = draft;
+      response_context = kDraftResponseContext;
+      out->pre_rfc_contexts = true;
+    }
+  }
+  if (!delegation.ok()) return delegation.status();
+  return Delegation{*delegation, response_context};
+}
+
+// SIG over SREP under the online key, then MINT <= MIDP <= MAXT (§5.4).
+absl::Status CheckSignedTime(const Delegation& delegation,
+                             const MessageView& srep, ByteSpan sig,
+                             const SignedTime& time) {
+  const VerifiedCertificate& cert = delegation.certificate;
+  if (!VerifySignature(cert.online_key, delegation.response_context,
+                       srep.bytes(), sig)) {
+    return absl::UnauthenticatedError(
+        "response signature (SIG over SREP) does not verify under the "
+        "delegated online key");
+  }
+  if (time.midp < cert.mint || time.midp > cert.maxt) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "MIDP ", time.midp, " is outside the delegation window [", cert.mint,
+        ", ", cert.maxt, "]"));
+  }
+  return absl::OkStatus();
+}
+
+// PATH and INDX lead from our request (or nonce) to ROOT (§5.3.1).
+absl::Status CheckMerkleProof(const VersionSpec& spec, const VerifyOptions& o,
+                              const Proof& proof, ByteSpan root) {
+  const ByteSpan leaf = spec.leaf_is_packet ? o.request_packet : o.nonce;
+  const size_t path_hashes = proof.path.size() / spec.hash_size;
+  if (path_hashes < 32 && (proof.index >> path_hashes) != 0) {
+    return absl::UnauthenticatedError(absl::StrCat(
+        "INDX ", proof.index, " is out of range for a PATH of ", path_hashes,
+        " hashes"));
+  }
+  if (!VerifyMerklePath(spec.hash_size, leaf, proof.index, proof.path,
+                        root)) {
+    return absl::UnauthenticatedError(
+        "Merkle proof fails: PATH and INDX do not lead from our request to "
+        "ROOT");
+  }
+  return absl::OkStatus();
+}
+
+void RecordVerified(const VersionSpec& spec, const SignedTime& time,
+                    const Proof& proof, const VerifiedCertificate& cert,
+                    VerifiedResponse* out) {
+  out->raw_midpoint = time.midp;
+  out->raw_radius = time.radi;
+  out->raw_mint = cert.mint;
+  out->raw_maxt = cert.maxt;
+  out->midpoint = FromUnit(time.midp, spec.time_unit);
+  out->radius = spec.time_unit == TimeUnit::kSeconds
+                    ? absl::Seconds(time.radi)
+                    : absl::Microseconds(time.radi);
+  out->online_key = cert.online_key;
+  out->index = proof.index;
+  out->path_length = proof.path.size() / spec.hash_size;
+}
+
+}  // namespace
+
+absl::StatusOr<VerifiedResponse> VerifyResponse(ByteSpan packet,
+                                                const VerifyOptions& o) {
+  auto message = UnframedMessage(packet, o);
+  if (!message.ok()) return message.status();
+  auto top = MessageView::Parse(*message);
+  if (!top.ok()) return Prefixed("malformed response: ", top.status());
+  if (auto s = CheckNonce(*top, o); !s.ok()) return s;
   auto sig = top->GetFixed(kTagSig, kSignatureSize);
   if (!sig.ok()) return sig.status();
   auto srep = top->GetMessage(kTagSrep);
@@ -137,92 +290,23 @@ absl::StatusOr<VerifiedResponse> VerifyResponse(ByteSpan packet,
 
   VerifiedResponse out;
   out.version = *version;
-  if (auto type = top->Find(kTagType)) {
-    if (type->size() != 4 || LoadLE32(type->data()) != 1) {
-      return Fail("TYPE is not 1 (not a response)");
-    }
-  } else if (spec.type_required) {
-    return Fail("missing tag TYPE (mandatory in version 1)");
-  }
-  auto path = top->Get(kTagPath);
-  if (!path.ok()) return path.status();
-  if (path->size() % spec.hash_size != 0 ||
-      path->size() / spec.hash_size > 32) {
-    return Fail("PATH length is not a whole number of hashes (at most 32)");
-  }
-  auto index = top->GetU32(kTagIndx);
-  if (!index.ok()) return index.status();
-  auto cert = top->Get(kTagCert);
-  if (!cert.ok()) return cert.status();
-
-  auto radi = srep->GetU32(kTagRadi);
-  if (!radi.ok()) return Prefixed("SREP: ", radi.status());
-  auto midp = srep->GetU64(kTagMidp);
-  if (!midp.ok()) return Prefixed("SREP: ", midp.status());
-  auto root = srep->GetFixed(kTagRoot, spec.hash_size);
-  if (!root.ok()) return Prefixed("SREP: ", root.status());
-  if (*radi == 0) return Fail("SREP: RADI is 0 (forbidden by §5.2.5)");
+  if (auto s = CheckType(*top, spec); !s.ok()) return s;
+  auto proof = ReadProof(*top, spec);
+  if (!proof.ok()) return proof.status();
+  auto time = ReadSignedTime(*srep, spec);
+  if (!time.ok()) return time.status();
   if (spec.srep_has_ver_vers) {
     if (auto s = CheckVers(*srep, spec, o, &out); !s.ok()) return s;
   }
-
-  // Delegation: signed by the root key with the family's context. For
-  // version 1, say precisely when only the pre-RFC capital-T strings verify.
-  auto delegation = VerifyCertificate(*cert, o.root_public_key,
-                                      spec.cert_family);
-  std::string_view response_context = spec.response_context;
-  if (!delegation.ok() && spec.version == Version::kRfc1 &&
-      absl::IsUnauthenticated(delegation.status())) {
-    auto draft = VerifyCertificate(*cert, o.root_public_key,
-                                   spec.cert_family, kDraftDelegationContext);
-    if (draft.ok()) {
-      if (!o.allow_pre_rfc_contexts) {
-        return absl::UnauthenticatedError(
-            "delegation signed with the pre-RFC 'RoughTime' (capital T) "
-            "context, not version 1's 'Roughtime'; accept only with "
-            "--allow-pre-rfc-contexts");
-      }
-      delegation = draft;
-      response_context = kDraftResponseContext;
-      out.pre_rfc_contexts = true;
-    }
-  }
+  auto delegation = VerifyDelegation(proof->cert, spec, o, &out);
   if (!delegation.ok()) return delegation.status();
-
-  if (!VerifySignature(delegation->online_key, response_context, srep->bytes(),
-                       *sig)) {
-    return absl::UnauthenticatedError(
-        "response signature (SIG over SREP) does not verify under the "
-        "delegated online key");
+  if (auto s = CheckSignedTime(*delegation, *srep, *sig, *time); !s.ok()) {
+    return s;
   }
-  if (*midp < delegation->mint || *midp > delegation->maxt) {
-    return absl::OutOfRangeError(absl::StrCat(
-        "MIDP ", *midp, " is outside the delegation window [", delegation->mint,
-        ", ", delegation->maxt, "]"));
+  if (auto s = CheckMerkleProof(spec, o, *proof, time->root); !s.ok()) {
+    return s;
   }
-  const ByteSpan leaf = spec.leaf_is_packet ? o.request_packet : o.nonce;
-  const size_t path_hashes = path->size() / spec.hash_size;
-  if (path_hashes < 32 && (*index >> path_hashes) != 0) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "INDX ", *index, " is out of range for a PATH of ", path_hashes,
-        " hashes"));
-  }
-  if (!VerifyMerklePath(spec.hash_size, leaf, *index, *path, *root)) {
-    return absl::UnauthenticatedError(
-        "Merkle proof fails: PATH and INDX do not lead from our request to "
-        "ROOT");
-  }
-
-  out.raw_midpoint = *midp;
-  out.raw_radius = *radi;
-  out.raw_mint = delegation->mint;
-  out.raw_maxt = delegation->maxt;
-  out.midpoint = FromUnit(*midp, spec.time_unit);
-  out.radius = spec.time_unit == TimeUnit::kSeconds ? absl::Seconds(*radi)
-                                                    : absl::Microseconds(*radi);
-  out.online_key = delegation->online_key;
-  out.index = *index;
-  out.path_length = path->size() / spec.hash_size;
+  RecordVerified(spec, *time, *proof, delegation->certificate, &out);
   return out;
 }
 

@@ -101,6 +101,16 @@ absl::StatusOr<Version> ParseVersionName(std::string_view name) {
 
 std::string_view VersionName(Version v) { return Spec(v).name; }
 
+std::string VersionSetNames(VersionSet set) {
+  std::string names;
+  for (const VersionSpec& spec : AllVersions()) {
+    if (!set.Contains(spec.version)) continue;
+    if (!names.empty()) names += ',';
+    names += spec.name;
+  }
+  return names;
+}
+
 std::string_view DelegationContext(CertFamily f) {
   switch (f) {
     case CertFamily::kGoogle:

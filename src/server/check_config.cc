@@ -9,19 +9,11 @@
 #include "absl/strings/str_join.h"
 #include "roughtime/bytes.h"
 #include "roughtime/version.h"
-#include "server/identity.h"
-#include "server/log.h"
+#include "server/base/log.h"
+#include "server/keys/identity.h"
 
 namespace roughtime::server {
 namespace {
-
-std::string VersionList(VersionSet set) {
-  std::vector<std::string> names;
-  for (const VersionSpec& spec : AllVersions()) {
-    if (set.Contains(spec.version)) names.emplace_back(spec.name);
-  }
-  return absl::StrJoin(names, ",");
-}
 
 std::string ListenList(const ServerConfig& config) {
   std::vector<std::string> addresses;
@@ -79,7 +71,7 @@ absl::StatusOr<std::string> CheckConfiguration(const ServerConfig& config,
   return absl::StrCat(
       "configuration OK\n", "config file: ",
       config_file.empty() ? "none" : config_file, "\n", "key: ", key, "\n",
-      "listen: ", ListenList(config), "\n", "versions: ", VersionList(served),
+      "listen: ", ListenList(config), "\n", "versions: ", VersionSetNames(served),
       "\n", "workers: ", config.workers, "\n");
 }
 

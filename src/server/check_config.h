@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "server/server_config.h"
+#include "server/config/server_config.h"
 
 namespace roughtime::server {
 

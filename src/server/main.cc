@@ -2,7 +2,7 @@
 // Composition root only: flags -> configuration -> RunServer.
 #include "absl/flags/usage.h"
 #include "server/check_config.h"
-#include "server/command_line.h"
+#include "server/config/command_line.h"
 #include "server/server.h"
 
 int main(int argc, char** argv) {

@@ -15,44 +15,186 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "roughtime/bytes.h"
-#include "server/clock.h"
-#include "server/clock_policy.h"
-#include "server/clock_watch.h"
-#include "server/dev_key.h"
-#include "server/identity.h"
-#include "server/key_keeper.h"
-#include "server/tcp_connection.h"
-#include "server/tcp_server.h"
-#include "server/listeners.h"
-#include "server/kernel_programs.h"
-#include "server/log.h"
-#include "server/metrics_service.h"
-#include "server/privileges.h"
-#include "server/reuseport_steering.h"
-#include "server/stats.h"
-#include "server/worker.h"
-#include "server/rate_limiter.h"
+#include "roughtime/version.h"
+#include "server/base/log.h"
+#include "server/base/stats.h"
+#include "server/core/clock.h"
+#include "server/core/clock_policy.h"
+#include "server/core/clock_watch.h"
+#include "server/core/rate_limiter.h"
+#include "server/core/worker.h"
+#include "server/keys/dev_key.h"
+#include "server/keys/identity.h"
+#include "server/keys/key_keeper.h"
+#include "server/keys/privileges.h"
+#include "server/metrics/metrics_service.h"
+#include "server/net/kernel_programs.h"
+#include "server/net/listeners.h"
+#include "server/net/reuseport_steering.h"
+#include "server/tcp/bound_sockets.h"
+#include "server/tcp/tcp_server.h"
 
 namespace roughtime::server {
 namespace {
 
-constexpr int kTcpBacklog = 1024;
-
-std::string VersionList(VersionSet served) {
-  std::vector<std::string> names;
-  for (const VersionSpec& spec : AllVersions()) {
-    if (served.Contains(spec.version)) names.emplace_back(spec.name);
-  }
-  return absl::StrJoin(names, ",");
+// A start-up failure: one "error: ..." line and exit status 1.
+int StartFailed(const absl::Status& status) {
+  Log(absl::StrCat("error: ", status.message()));
+  return 1;
 }
 
-StatsSnapshot SumStats(const std::vector<std::unique_ptr<Worker>>& workers,
-                       const TcpServer* tcp, const KeyKeeper& keys) {
+// Blocks the stop signals and SIGHUP (reload) before any thread exists, so
+// every thread inherits the mask and only WaitForStopSignal receives them.
+sigset_t BlockControlSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+// --user/--group looked up and checked before anything is bound, so an
+// unknown user or a missing privilege is the only line printed.
+absl::StatusOr<std::optional<TargetIds>> RunAsTarget(
+    const ServerConfig& config) {
+  if (config.privileges.user.empty()) return std::optional<TargetIds>();
+  absl::StatusOr<TargetIds> target = ResolveTargetIds(config.privileges);
+  if (!target.ok()) return target.status();
+  if (absl::Status s = CheckCanBecome(*target); !s.ok()) return s;
+  return std::optional<TargetIds>(*std::move(target));
+}
+
+void LogListening(const BoundSockets& sockets) {
+  for (const SocketAddress& bound : sockets.udp.bound) {
+    Log(absl::StrCat("listening on udp ", bound.ToString()));
+    if (!sockets.tcp_fds.empty()) {
+      Log(absl::StrCat("listening on tcp ", bound.ToString()));
+    }
+  }
+}
+
+// --dev: the public key and the exact command that queries this server.
+void LogDevModeBanner(const ServerConfig& config, absl::string_view argv0,
+                      const SocketAddress& first_bound,
+                      const ServingIdentity& serving) {
+  const PublicKey& root_public_key = serving.identity.root_public_key;
+  const std::string command =
+      QueryCommand(ClientPathFor(argv0), QueryAddressFor(first_bound),
+                   root_public_key);
+  for (const std::string& line :
+       DevModeBanner(config.key_path, serving.dev_key_created,
+                     root_public_key, command)) {
+    Log(line);
+  }
+}
+
+// Sockets bound and keys read: no more need for root (keys/privileges.h).
+absl::Status DropPrivilegesIfAsked(const std::optional<TargetIds>& run_as) {
+  if (!run_as.has_value()) return absl::OkStatus();
+  if (absl::Status s = DropPrivileges(*run_as); !s.ok()) {
+    return absl::Status(s.code(),
+                        absl::StrCat("cannot drop privileges: ", s.message()));
+  }
+  Log(DescribeRunningAs(*run_as));
+  return absl::OkStatus();
+}
+
+// How the main thread stops the serving threads: the flag they poll and an
+// eventfd that wakes them from their waits.
+struct StopSignal {
+  int fd = -1;
+  std::atomic<bool> requested{false};
+};
+
+// The UDP workers, the TCP thread and what they share.
+struct ServingThreads {
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::unique_ptr<TcpServer> tcp;  // null with --notcp
+  // Per-source limits (core/rate_limiter.h): one table for UDP and TCP.
+  std::unique_ptr<RateLimiter> rate_limiter;
+  std::vector<std::thread> threads;  // filled by StartThreads
+};
+
+ServingThreads MakeServingThreads(const ServerConfig& config,
+                                  BoundSockets sockets, const KeyKeeper& keys,
+                                  const Clock* clock,
+                                  const BatcherOptions& batcher_options,
+                                  const StopSignal* stop) {
+  ServingThreads serving;
+  for (auto& worker_sockets : sockets.udp.per_worker) {
+    serving.workers.push_back(std::make_unique<Worker>(
+        std::move(worker_sockets), keys.store(), keys.RandomJitter(), clock,
+        batcher_options, config.io_mode, stop->fd, &stop->requested));
+  }
+  if (!sockets.tcp_fds.empty()) {
+    serving.tcp = std::make_unique<TcpServer>(
+        std::move(sockets.tcp_fds), config.tcp, keys.store(),
+        keys.RandomJitter(), clock, batcher_options, stop->fd,
+        &stop->requested);
+  }
+  if (config.rate_limit.enabled()) {
+    serving.rate_limiter = std::make_unique<RateLimiter>(config.rate_limit);
+  }
+  for (auto& w : serving.workers) {
+    w->set_rate_limiter(serving.rate_limiter.get());
+  }
+  if (serving.tcp != nullptr) {
+    serving.tcp->set_rate_limit(serving.rate_limiter.get(),
+                                config.rate_limit.tcp_connections_per_source);
+  }
+  return serving;
+}
+
+// The start-up summary: rate limits, then one line of what is served and
+// with which keys.
+void LogServingSummary(const ServerConfig& config, VersionSet served,
+                       const ServingThreads& serving,
+                       const PublicKey& root_public_key,
+                       const std::string& identity_text) {
+  Log(RateLimitSummary(config.rate_limit));
+  Log(absl::StrCat(
+      "serving versions ", VersionSetNames(served), " with ",
+      serving.workers.size(), " workers, io ", IoModeName(config.io_mode),
+      ", max batch ", serving.workers.front()->max_batch(), ", radius ",
+      absl::FormatDuration(config.batcher.radius), ", tcp ",
+      serving.tcp != nullptr ? "on" : "off", "; root public key ",
+      Base64Encode(root_public_key), ", online key ", identity_text,
+      config.key_source == KeySource::kDelegation
+          ? "; offline delegation: replace it and send SIGHUP before then"
+          : absl::StrCat("; rotated every ",
+                         absl::FormatDuration(config.rotation.lifetime -
+                                              config.rotation.rotate_before))));
+}
+
+// One thread per worker (with --pin-workers, worker i on cpus[i], matching
+// the steering program) and one for TCP.
+void StartThreads(const ServerConfig& config, const std::vector<int>& cpus,
+                  ServingThreads* serving) {
+  for (size_t i = 0; i < serving->workers.size(); ++i) {
+    const int cpu = config.pin_workers ? cpus[i % cpus.size()] : -1;
+    serving->threads.emplace_back([&w = serving->workers[i], cpu] {
+      if (cpu >= 0) {
+        if (absl::Status s = PinCurrentThreadToCpu(cpu); !s.ok()) {
+          Log(absl::StrCat("warning: worker not pinned: ", s.message()));
+        }
+      }
+      w->Run();
+    });
+  }
+  if (serving->tcp != nullptr) {
+    serving->threads.emplace_back([tcp = serving->tcp.get()] { tcp->Run(); });
+  }
+}
+
+StatsSnapshot SumStats(const ServingThreads& serving, const KeyKeeper& keys) {
   StatsSnapshot total{};
-  for (const auto& w : workers) Accumulate(total, w->stats().Snapshot());
-  if (tcp != nullptr) Accumulate(total, tcp->stats().Snapshot());
+  for (const auto& w : serving.workers) {
+    Accumulate(total, w->stats().Snapshot());
+  }
+  if (serving.tcp != nullptr) Accumulate(total, serving.tcp->stats().Snapshot());
   Accumulate(total, keys.stats().Snapshot());  // reloads
   return total;
 }
@@ -62,10 +204,8 @@ StatsSnapshot SumStats(const std::vector<std::unique_ptr<Worker>>& workers,
 // or warn when due; SIGHUP reloads the keys and the wait goes on. Returns
 // the stop signal.
 int WaitForStopSignal(const sigset_t& signals, absl::Duration interval,
-                      absl::Time start,
-                      const std::vector<std::unique_ptr<Worker>>& workers,
-                      const TcpServer* tcp, KeyKeeper* keys,
-                      ClockWatch* clock_watch) {
+                      absl::Time start, const ServingThreads& serving,
+                      KeyKeeper* keys, ClockWatch* clock_watch) {
   const bool periodic = interval > absl::ZeroDuration();
   absl::Time next_report = start + interval;
   absl::Time next_key_event = keys->Tick(absl::Now());
@@ -87,122 +227,66 @@ int WaitForStopSignal(const sigset_t& signals, absl::Duration interval,
     if (sig > 0) return sig;
     if (sig < 0 && errno != EAGAIN && errno != EINTR) return SIGTERM;
     if (periodic && absl::Now() >= next_report) {
-      Log(FormatStatsLine(SumStats(workers, tcp, *keys), "interval",
-                          absl::Now() - start, workers.size()));
+      Log(FormatStatsLine(SumStats(serving, *keys), "interval",
+                          absl::Now() - start, serving.workers.size()));
       next_report += interval;
     }
   }
 }
 
-// --user/--group looked up and checked before anything is bound, so an
-// unknown user or a missing privilege is the only line printed.
-absl::StatusOr<std::optional<TargetIds>> RunAsTarget(
-    const ServerConfig& config) {
-  if (config.privileges.user.empty()) return std::optional<TargetIds>();
-  absl::StatusOr<TargetIds> target = ResolveTargetIds(config.privileges);
-  if (!target.ok()) return target.status();
-  if (absl::Status s = CheckCanBecome(*target); !s.ok()) return s;
-  return std::optional<TargetIds>(*std::move(target));
+// Every thread finishes the batch it holds, then returns.
+void StopThreads(int sig, StopSignal* stop, ServingThreads* serving) {
+  Log(absl::StrCat("stopping on ", sig == SIGINT ? "SIGINT" : "SIGTERM",
+                   " after answering the current batches"));
+  stop->requested.store(true);
+  const uint64_t one = 1;
+  (void)!write(stop->fd, &one, sizeof(one));
+  for (std::thread& t : serving->threads) t.join();
+  close(stop->fd);
+}
+
+void LogExitStats(const ServerConfig& config, const std::vector<int>& cpus,
+                  const ServingThreads& serving, const KeyKeeper& keys,
+                  absl::Time start) {
+  Log(FormatStatsLine(SumStats(serving, keys), "exit", absl::Now() - start,
+                      serving.workers.size()));
+  if (!config.pin_workers) return;
+  // Per pinned worker, so an operator sees that steering spreads the load.
+  std::string line = "pinned workers at=exit";
+  for (size_t i = 0; i < serving.workers.size(); ++i) {
+    absl::StrAppend(&line, " cpu", cpus[i % cpus.size()], "_responses=",
+                    serving.workers[i]->stats().Get(stat::kResponses));
+  }
+  Log(line);
 }
 
 }  // namespace
 
 int RunServer(const ServerConfig& config, absl::string_view argv0) {
-  // Block the stop signals and SIGHUP (reload) before any thread exists,
-  // so every thread inherits the mask and only the sigtimedwait below
-  // receives them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
+  const sigset_t signals = BlockControlSignals();
   const SystemClock clock;
   const absl::Time start = absl::Now();
-  absl::StatusOr<ServingIdentity> serving =
+  absl::StatusOr<ServingIdentity> identity =
       LoadServingIdentity(config, clock.Now());
-  if (!serving.ok()) {
-    Log(absl::StrCat("error: ", serving.status().message()));
-    return 1;
-  }
+  if (!identity.ok()) return StartFailed(identity.status());
   BatcherOptions batcher_options = config.batcher;
-  batcher_options.served = serving->served;
+  batcher_options.served = identity->served;
   absl::StatusOr<std::optional<TargetIds>> run_as = RunAsTarget(config);
-  if (!run_as.ok()) {
-    Log(absl::StrCat("error: ", run_as.status().message()));
-    return 1;
-  }
+  if (!run_as.ok()) return StartFailed(run_as.status());
 
-  // With port 0 the kernel picks a free UDP port; the same number may be
-  // taken on TCP, so pick again (a few times) rather than fail to start.
-  bool ephemeral = false;
-  for (const SocketAddress& a : config.listen) ephemeral |= a.port() == 0;
-  absl::StatusOr<Listeners> listeners;
-  std::vector<int> tcp_fds;
-  for (int attempt = 0;; ++attempt) {
-    listeners = OpenListeners(config.listen, config.workers,
-                              config.socket_options,
-                              /*fallback_to_ipv4=*/config.default_listen);
-    if (!listeners.ok()) {
-      Log(absl::StrCat("error: cannot listen: ",
-                       listeners.status().message()));
-      return 1;
-    }
-    // TCP on exactly the addresses and ports UDP got (RFC 10049 §5).
-    bool tcp_ok = true;
-    if (config.tcp.enabled) {
-      for (const SocketAddress& bound : listeners->bound) {
-        const int fd = OpenTcpListener(bound, kTcpBacklog);
-        if (fd < 0) {
-          const int error = errno;
-          for (int open_fd : tcp_fds) close(open_fd);
-          tcp_fds.clear();
-          if (ephemeral && error == EADDRINUSE && attempt < 8) {
-            tcp_ok = false;
-            break;
-          }
-          Log(absl::StrCat("error: cannot listen on tcp ", bound.ToString(),
-                           ": ", std::strerror(error),
-                           " (--notcp serves UDP only)"));
-          return 1;
-        }
-        tcp_fds.push_back(fd);
-      }
-    }
-    if (tcp_ok) break;
-  }
-  for (const SocketAddress& bound : listeners->bound) {
-    Log(absl::StrCat("listening on udp ", bound.ToString()));
-    if (!tcp_fds.empty()) Log(absl::StrCat("listening on tcp ", bound.ToString()));
-  }
+  absl::StatusOr<BoundSockets> sockets = BindSockets(
+      config.listen, config.workers, config.socket_options,
+      /*fallback_to_ipv4=*/config.default_listen, config.tcp.enabled);
+  if (!sockets.ok()) return StartFailed(sockets.status());
+  LogListening(*sockets);
   // --metrics-listen: bound now (before the privilege drop), served below.
   absl::StatusOr<std::unique_ptr<MetricsEndpoint>> metrics = BindMetrics(config);
-  if (!metrics.ok()) {
-    Log(absl::StrCat("error: ", metrics.status().message()));
-    return 1;
-  }
-
-  const PublicKey root_public_key = serving->identity.root_public_key;
+  if (!metrics.ok()) return StartFailed(metrics.status());
   if (config.key_source == KeySource::kDev) {
-    const std::string command =
-        QueryCommand(ClientPathFor(argv0),
-                     QueryAddressFor(listeners->bound.front()),
-                     root_public_key);
-    for (const std::string& line :
-         DevModeBanner(config.key_path, serving->dev_key_created,
-                       root_public_key, command)) {
-      Log(line);
-    }
+    LogDevModeBanner(config, argv0, sockets->udp.bound.front(), *identity);
   }
-
-  // Sockets bound and keys read: no more need for root (privileges.h).
-  if (run_as->has_value()) {
-    if (absl::Status s = DropPrivileges(**run_as); !s.ok()) {
-      Log(absl::StrCat("error: cannot drop privileges: ", s.message()));
-      return 1;
-    }
-    Log(DescribeRunningAs(**run_as));
+  if (absl::Status s = DropPrivilegesIfAsked(*run_as); !s.ok()) {
+    return StartFailed(s);
   }
 
   // The kernel clock's state decides the radius and whether to sign; the
@@ -214,92 +298,32 @@ int RunServer(const ServerConfig& config, absl::string_view argv0) {
                          config.batcher.radius, &clock_gate);
   clock_watch.Tick(absl::Now());
   batcher_options.clock_gate = &clock_gate;
-  const int stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (stop_fd < 0) {
-    Log(absl::StrCat("error: eventfd: ", std::strerror(errno)));
-    return 1;
+  StopSignal stop;
+  stop.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (stop.fd < 0) {
+    return StartFailed(absl::InternalError(
+        absl::StrCat("eventfd: ", std::strerror(errno))));
   }
-  std::atomic<bool> stop{false};
-  const std::string identity_text = DescribeIdentity(serving->identity);
-  KeyKeeper keys(config, *std::move(serving), clock.Now());
-  std::vector<std::unique_ptr<Worker>> workers;
-  for (auto& sockets : listeners->per_worker) {
-    workers.push_back(std::make_unique<Worker>(
-        std::move(sockets), keys.store(), keys.RandomJitter(), &clock,
-        batcher_options, config.io_mode, stop_fd, &stop));
-  }
-  std::unique_ptr<TcpServer> tcp;
-  if (!tcp_fds.empty()) {
-    tcp = std::make_unique<TcpServer>(std::move(tcp_fds), config.tcp,
-                                      keys.store(), keys.RandomJitter(),
-                                      &clock, batcher_options, stop_fd, &stop);
-  }
-  // Per-source limits (rate_limiter.h): one table for UDP and TCP.
-  std::unique_ptr<RateLimiter> rate_limiter;
-  if (config.rate_limit.enabled()) {
-    rate_limiter = std::make_unique<RateLimiter>(config.rate_limit);
-  }
-  for (auto& w : workers) w->set_rate_limiter(rate_limiter.get());
-  if (tcp != nullptr) {
-    tcp->set_rate_limit(rate_limiter.get(),
-                        config.rate_limit.tcp_connections_per_source);
-  }
-  Log(RateLimitSummary(config.rate_limit));
-  Log(absl::StrCat(
-      "serving versions ", VersionList(batcher_options.served), " with ",
-      workers.size(), " workers, io ", IoModeName(config.io_mode),
-      ", max batch ", workers.front()->max_batch(), ", radius ",
-      absl::FormatDuration(config.batcher.radius), ", tcp ",
-      tcp != nullptr ? "on" : "off", "; root public key ",
-      Base64Encode(root_public_key), ", online key ", identity_text,
-      config.key_source == KeySource::kDelegation
-          ? "; offline delegation: replace it and send SIGHUP before then"
-          : absl::StrCat("; rotated every ",
-                         absl::FormatDuration(config.rotation.lifetime -
-                                              config.rotation.rotate_before))));
 
-  Log(KernelProgramsSummary(config.socket_options.kernel, workers.size()));
-  // --pin-workers: worker i on the i-th CPU, matching the steering program.
+  const PublicKey root_public_key = identity->identity.root_public_key;
+  const std::string identity_text = DescribeIdentity(identity->identity);
+  KeyKeeper keys(config, *std::move(identity), clock.Now());
+  ServingThreads serving = MakeServingThreads(
+      config, *std::move(sockets), keys, &clock, batcher_options, &stop);
+  LogServingSummary(config, batcher_options.served, serving, root_public_key,
+                    identity_text);
+  Log(KernelProgramsSummary(config.socket_options.kernel,
+                            serving.workers.size()));
   const std::vector<int> cpus = WorkerCpus();
-  std::vector<std::thread> threads;
-  for (size_t i = 0; i < workers.size(); ++i) {
-    const int cpu = config.pin_workers ? cpus[i % cpus.size()] : -1;
-    threads.emplace_back([&w = workers[i], cpu] {
-      if (cpu >= 0) {
-        if (absl::Status s = PinCurrentThreadToCpu(cpu); !s.ok()) {
-          Log(absl::StrCat("warning: worker not pinned: ", s.message()));
-        }
-      }
-      w->Run();
-    });
-  }
-  if (tcp != nullptr) threads.emplace_back([&tcp] { tcp->Run(); });
-  ServeMetrics(metrics->get(), config, workers, tcp.get(), keys, clock_gate,
-               batcher_options.served, start);
+  StartThreads(config, cpus, &serving);
+  ServeMetrics(metrics->get(), config, serving.workers, serving.tcp.get(),
+               keys, clock_gate, batcher_options.served, start);
 
   const int sig = WaitForStopSignal(signals, config.stats_interval, start,
-                                    workers, tcp.get(), &keys,
-                                    &clock_watch);
+                                    serving, &keys, &clock_watch);
   if (*metrics != nullptr) (*metrics)->Stop();  // before what it reads goes
-  Log(absl::StrCat("stopping on ", sig == SIGINT ? "SIGINT" : "SIGTERM",
-                   " after answering the current batches"));
-  stop.store(true);
-  const uint64_t one = 1;
-  (void)!write(stop_fd, &one, sizeof(one));
-  for (std::thread& t : threads) t.join();
-  close(stop_fd);
-
-  Log(FormatStatsLine(SumStats(workers, tcp.get(), keys), "exit",
-                      absl::Now() - start, workers.size()));
-  if (config.pin_workers) {
-    // Per pinned worker, so an operator sees that steering spreads the load.
-    std::string line = "pinned workers at=exit";
-    for (size_t i = 0; i < workers.size(); ++i) {
-      absl::StrAppend(&line, " cpu", cpus[i % cpus.size()], "_responses=",
-                      workers[i]->stats().Get(stat::kResponses));
-    }
-    Log(line);
-  }
+  StopThreads(sig, &stop, &serving);
+  LogExitStats(config, cpus, serving, keys, start);
   return 0;
 }
 

@@ -5,7 +5,7 @@
 
 #include "absl/strings/string_view.h"
 
-#include "server/server_config.h"
+#include "server/config/server_config.h"
 
 namespace roughtime::server {
 

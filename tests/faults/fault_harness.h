@@ -18,7 +18,7 @@
 #include "absl/time/time.h"
 #include "roughtime/crypto.h"
 #include "roughtime/request.h"
-#include "server/socket_address.h"
+#include "server/net/socket_address.h"
 #include "shared_support.h"
 #include "udp_test_client.h"
 

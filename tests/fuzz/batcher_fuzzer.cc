@@ -13,9 +13,9 @@
 
 #include "absl/time/time.h"
 #include "fuzz_support.h"
-#include "server/batcher.h"
-#include "server/clock.h"
-#include "server/stats.h"
+#include "server/core/batcher.h"
+#include "server/core/clock.h"
+#include "server/base/stats.h"
 
 namespace roughtime::fuzz {
 namespace {

@@ -13,10 +13,10 @@
 #include "absl/flags/reflection.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
-#include "server/config_env.h"
-#include "server/config_file.h"
-#include "server/config_layers.h"
-#include "server/server_config.h"
+#include "server/config/config_env.h"
+#include "server/config/config_file.h"
+#include "server/config/config_layers.h"
+#include "server/config/server_config.h"
 
 namespace {
 

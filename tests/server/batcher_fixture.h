@@ -17,9 +17,9 @@
 #include "roughtime/certificate.h"
 #include "roughtime/crypto.h"
 #include "roughtime/request.h"
-#include "server/batcher.h"
-#include "server/clock_policy.h"
-#include "server/stats.h"
+#include "server/core/batcher.h"
+#include "server/core/clock_policy.h"
+#include "server/base/stats.h"
 
 namespace roughtime::server {
 

@@ -4,7 +4,7 @@
 #include "absl/time/time.h"
 #include "batcher_fixture.h"
 #include "gtest/gtest.h"
-#include "server/batcher.h"
+#include "server/core/batcher.h"
 
 namespace roughtime::server {
 

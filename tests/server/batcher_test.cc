@@ -1,7 +1,7 @@
 // The pure batch policy: injected clock and keys, no sockets. Flushes on
 // drained / full / deadline, counts everything, and every response verifies
 // with the core's VerifyResponse for the client that asked.
-#include "server/batcher.h"
+#include "server/core/batcher.h"
 
 #include <memory>
 

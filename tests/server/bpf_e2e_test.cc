@@ -19,7 +19,7 @@
 #include "client_behaviours.h"
 #include "gtest/gtest.h"
 #include "roughtime/wire.h"
-#include "server/reuseport_steering.h"
+#include "server/net/reuseport_steering.h"
 #include "shared_support.h"
 #include "udp_test_client.h"
 

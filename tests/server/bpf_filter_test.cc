@@ -3,7 +3,7 @@
 // each test checks which of them the kernel delivers. Also the CPU
 // steering program of --pin-workers: a sender pinned to CPU i must land on
 // the socket bound i-th in the reuseport group.
-#include "server/bpf_filter.h"
+#include "server/net/bpf_filter.h"
 
 #ifdef __linux__
 #include <linux/sock_diag.h>
@@ -25,8 +25,8 @@
 #include "roughtime/crypto.h"
 #include "roughtime/request.h"
 #include "roughtime/wire.h"
-#include "server/reuseport_steering.h"
-#include "server/udp_socket.h"
+#include "server/net/reuseport_steering.h"
+#include "server/net/udp_socket.h"
 #include "udp_test_client.h"
 
 // Linux only: elsewhere the server runs without BPF (and says so).

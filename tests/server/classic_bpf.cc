@@ -1,6 +1,6 @@
 #include "classic_bpf.h"
 
-#include "server/bpf_filter.h"
+#include "server/net/bpf_filter.h"
 
 namespace roughtime::server::testing {
 namespace {

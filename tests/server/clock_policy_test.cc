@@ -1,10 +1,10 @@
 // The kernel-clock policy with injected kernel states (the real clock is
 // never read or touched here): radius from maxerror, warn / widen / refuse
 // when unsynchronised, and the watch handing decisions to the gate.
-#include "server/clock_policy.h"
+#include "server/core/clock_policy.h"
 
 #include "gtest/gtest.h"
-#include "server/clock_watch.h"
+#include "server/core/clock_watch.h"
 
 namespace roughtime::server {
 namespace {

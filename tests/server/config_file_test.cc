@@ -15,11 +15,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
-#include "server/command_line.h"
-#include "server/config_env.h"
-#include "server/config_file.h"
-#include "server/config_layers.h"
-#include "server/server_config.h"
+#include "server/config/command_line.h"
+#include "server/config/config_env.h"
+#include "server/config/config_file.h"
+#include "server/config/config_layers.h"
+#include "server/config/server_config.h"
 #include "shared_support.h"
 
 namespace roughtime::server {

@@ -9,11 +9,11 @@
 #include "gtest/gtest.h"
 #include "roughtime/bytes.h"
 #include "roughtime/crypto.h"
-#include "server/command_line.h"
-#include "server/dev_key.h"
-#include "server/identity.h"
-#include "server/server_config.h"
-#include "server/socket_address.h"
+#include "server/config/command_line.h"
+#include "server/keys/dev_key.h"
+#include "server/keys/identity.h"
+#include "server/config/server_config.h"
+#include "server/net/socket_address.h"
 
 namespace roughtime::server {
 namespace {

@@ -3,7 +3,7 @@
 #define ROUGHTIME_TESTS_SERVER_FAKE_CLOCK_H_
 
 #include "absl/time/time.h"
-#include "server/clock.h"
+#include "server/core/clock.h"
 
 namespace roughtime::server::testing {
 

@@ -2,7 +2,7 @@
 // rate answering every deployed client: a strict client (core
 // VerifyResponse) rejects exactly the responses the server counts as
 // greased, and accepts those that only carry an undefined tag.
-#include "server/grease.h"
+#include "server/core/grease.h"
 
 #include <sys/socket.h>
 

@@ -1,6 +1,6 @@
 // The load gauge that decides when a worker holds its batches
 // (server/load_gauge.h): utilization over windows, with hysteresis.
-#include "server/load_gauge.h"
+#include "server/core/load_gauge.h"
 
 #include "absl/time/time.h"
 #include "gtest/gtest.h"

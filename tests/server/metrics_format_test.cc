@@ -17,10 +17,10 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/metrics_flags.h"
-#include "server/metrics_format.h"
-#include "server/metrics_histograms.h"
-#include "server/stats.h"
+#include "server/config/metrics_flags.h"
+#include "server/metrics/metrics_format.h"
+#include "server/base/metrics_histograms.h"
+#include "server/base/stats.h"
 
 namespace roughtime::server {
 namespace {

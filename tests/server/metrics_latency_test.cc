@@ -11,9 +11,9 @@
 #include "gtest/gtest.h"
 #include "roughtime/certificate.h"
 #include "roughtime/crypto.h"
-#include "server/batcher.h"
-#include "server/clock.h"
-#include "server/stats.h"
+#include "server/core/batcher.h"
+#include "server/core/clock.h"
+#include "server/base/stats.h"
 
 namespace roughtime::server {
 namespace {

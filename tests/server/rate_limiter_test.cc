@@ -2,7 +2,7 @@
 // arithmetic on an injected clock, who counts as one source, collisions in a
 // tiny table, the 40-bit clock's wrap, and the limit holding when several
 // threads take tokens from one source at once.
-#include "server/rate_limiter.h"
+#include "server/core/rate_limiter.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -2,7 +2,7 @@
 // crypto: a new delegation is taken, the same one changes nothing, one
 // without a CERT for a version being served is refused; a root seed that
 // did not change keeps the online key, a new seed delegates from it.
-#include "server/reload.h"
+#include "server/keys/reload.h"
 
 #include <unistd.h>
 
@@ -11,7 +11,7 @@
 #include "gtest/gtest.h"
 #include "roughtime/certificate.h"
 #include "roughtime/keyfile.h"
-#include "server/identity.h"
+#include "server/keys/identity.h"
 #include "shared_support.h"
 
 namespace roughtime::server {

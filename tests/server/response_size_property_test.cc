@@ -18,7 +18,7 @@
 #include "roughtime/certificate.h"
 #include "roughtime/request.h"
 #include "roughtime/response.h"
-#include "server/batcher.h"
+#include "server/core/batcher.h"
 #include "shared_support.h"
 #include "tcp_test_client.h"
 #include "udp_test_client.h"

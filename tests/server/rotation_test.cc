@@ -1,13 +1,13 @@
 // The pure key-lifetime logic with injected times: rotation schedule,
 // worker jitter, the identity store and followers, delegation warnings.
-#include "server/rotation.h"
+#include "server/keys/rotation.h"
 
 #include <memory>
 
 #include "gtest/gtest.h"
 #include "roughtime/crypto.h"
-#include "server/identity.h"
-#include "server/identity_store.h"
+#include "server/keys/identity.h"
+#include "server/core/identity_store.h"
 
 namespace roughtime::server {
 namespace {

@@ -1,6 +1,6 @@
 // Per-worker counters: buckets, summing, and the summary line format other
 // tools parse (docs/OPERATIONS.md).
-#include "server/stats.h"
+#include "server/base/stats.h"
 
 #include <map>
 #include <string>

@@ -1,5 +1,5 @@
 // Cutting a TCP stream into ROUGHTIM packets (tcp_framer.h).
-#include "server/tcp_framer.h"
+#include "server/tcp/tcp_framer.h"
 
 #include "gtest/gtest.h"
 #include "roughtime/request.h"

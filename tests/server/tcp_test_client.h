@@ -9,7 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "roughtime/bytes.h"
-#include "server/socket_address.h"
+#include "server/net/socket_address.h"
 
 namespace roughtime::server::testing {
 

@@ -1,7 +1,7 @@
 // Real sockets on loopback, in process: binding options, port 0 read-back,
 // dual-stack, and the packet-info path that makes a reply leave from the
 // address its request arrived on, through both packet loops.
-#include "server/udp_socket.h"
+#include "server/net/udp_socket.h"
 
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "server/datagram_io.h"
-#include "server/stats.h"
+#include "server/net/datagram_io.h"
+#include "server/base/stats.h"
 #include "udp_test_client.h"
 
 namespace roughtime::server {

@@ -13,7 +13,7 @@
 #include "client_behaviours.h"
 #include "roughtime/bytes.h"
 #include "roughtime/response.h"
-#include "server/socket_address.h"
+#include "server/net/socket_address.h"
 
 namespace roughtime::server::testing {
 

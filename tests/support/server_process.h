@@ -18,7 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "server/socket_address.h"
+#include "server/net/socket_address.h"
 
 namespace roughtime::testing {
 

@@ -1,4 +1,4 @@
-// The per-source rate limiter's cost per packet (src/server/rate_limiter.h):
+// The per-source rate limiter's cost per packet (src/server/core/rate_limiter.h):
 // the work a worker adds to every datagram when --rate-limit is on, i.e.
 // SourceOf + a SipHash + one compare-and-swap on the shared table.
 // Run: build/tools/bench/roughtime-rate-limit-bench
@@ -11,7 +11,7 @@
 #include <memory>
 #include <vector>
 
-#include "server/rate_limiter.h"
+#include "server/core/rate_limiter.h"
 
 namespace roughtime::server {
 namespace {

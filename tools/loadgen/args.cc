@@ -114,12 +114,106 @@ size_t DefaultRequestSize(Version v) {
   return kFrameHeaderSize + kDefaultRequestMessageSize;
 }
 
+namespace {
+
+// Which options the command line gave (the checks across options need it).
+struct BenchOptionsSeen {
+  bool server = false;
+  bool rate = false;
+  bool concurrency = false;
+};
+
+// Applies one "--name value" option to `o`.
+absl::Status ApplyBenchOption(const std::string& name, const std::string& value,
+                              BenchOptions& o, BenchOptionsSeen& seen) {
+  if (name == "server") {
+    ASSIGN_OR_RETURN_ARG(o.server, ParseLoopbackAddress(value, false));
+    seen.server = true;
+  } else if (name == "version") {
+    absl::StatusOr<Version> v = ParseVersionName(value);
+    if (!v.ok()) {
+      return Bad(name, value,
+                 "expected google, draft-08 .. draft-11, 0x8000000c or 1");
+    }
+    o.version = *v;
+  } else if (name == "request-size") {
+    ASSIGN_OR_RETURN_ARG(o.request_size,
+                         ParseCount(name, value, 64, kMaxRequestSize));
+  } else if (name == "rate") {
+    ASSIGN_OR_RETURN_ARG(o.rate, ParseReal(name, value, 0.1, 1e7));
+    o.mode = LoopMode::kOpen;
+    seen.rate = true;
+  } else if (name == "concurrency") {
+    ASSIGN_OR_RETURN_ARG(o.concurrency, ParseCount(name, value, 1, 65536));
+    seen.concurrency = true;
+  } else if (name == "duration") {
+    ASSIGN_OR_RETURN_ARG(o.duration,
+                         ParseSeconds(name, value, absl::Hours(24)));
+  } else if (name == "requests") {
+    ASSIGN_OR_RETURN_ARG(o.max_requests,
+                         ParseCount(name, value, 1, uint64_t{1} << 40));
+  } else if (name == "timeout") {
+    ASSIGN_OR_RETURN_ARG(o.timeout,
+                         ParseSeconds(name, value, absl::Seconds(60)));
+  } else if (name == "verify-fraction") {
+    ASSIGN_OR_RETURN_ARG(o.verify_fraction, ParseReal(name, value, 0, 1));
+  } else if (name == "key") {
+    absl::StatusOr<Bytes> k = DecodeKeyText(value, kPublicKeySize);
+    if (!k.ok()) {
+      return Bad(name, value,
+                 "expected a 32-byte public key in base64 or 64 hex digits");
+    }
+    PublicKey pk{};
+    std::copy(k->begin(), k->end(), pk.begin());
+    o.key = pk;
+  } else if (name == "server-pid") {
+    ASSIGN_OR_RETURN_ARG(o.server_pid, ParseCount(name, value, 1, 1 << 30));
+  } else if (name == "sockets") {
+    ASSIGN_OR_RETURN_ARG(o.sockets, ParseCount(name, value, 1, 64));
+  } else if (name == "batch") {
+    ASSIGN_OR_RETURN_ARG(o.batch, ParseCount(name, value, 1, 1024));
+  } else if (name == "junk-size") {
+    ASSIGN_OR_RETURN_ARG(o.junk_size, ParseCount(name, value, 1, 1023));
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown option --", name, " (see --help)"));
+  }
+  return absl::OkStatus();
+}
+
+// The rules between options, checked once all are read; fills in the
+// default request size of the chosen version.
+absl::Status CheckBenchOptions(const BenchOptionsSeen& seen, BenchOptions& o) {
+  if (!seen.server) {
+    return absl::InvalidArgumentError("--server HOST:PORT is required");
+  }
+  if (seen.rate && seen.concurrency) {
+    return absl::InvalidArgumentError(
+        "give either --rate (open loop) or --concurrency (closed loop)");
+  }
+  if (o.verify_fraction > 0 && !o.key) {
+    return absl::InvalidArgumentError(
+        "--verify-fraction needs --key (the server's root public key)");
+  }
+  if (o.request_size == 0) o.request_size = DefaultRequestSize(o.version);
+  if (o.request_size % 4 != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--request-size ", o.request_size, " is not a multiple of 4"));
+  }
+  if (o.junk_size > 0 && (!seen.rate || o.junk_size >= o.request_size)) {
+    return absl::InvalidArgumentError(
+        "--junk-size needs --rate and must be below the request size");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<BenchOptions> ParseBenchArgs(
     const std::vector<std::string>& args) {
   BenchOptions o;
+  BenchOptionsSeen seen;
   ArgReader r(args);
-  bool have_server = false, have_rate = false, have_concurrency = false;
-  std::string key_text;
   for (;;) {
     absl::StatusOr<bool> more = r.Next();
     if (!more.ok()) return more.status();
@@ -134,79 +228,11 @@ absl::StatusOr<BenchOptions> ParseBenchArgs(
     }
     std::string value;
     ASSIGN_OR_RETURN_ARG(value, r.Value());
-    if (name == "server") {
-      ASSIGN_OR_RETURN_ARG(o.server, ParseLoopbackAddress(value, false));
-      have_server = true;
-    } else if (name == "version") {
-      absl::StatusOr<Version> v = ParseVersionName(value);
-      if (!v.ok()) {
-        return Bad(name, value,
-                   "expected google, draft-08 .. draft-11, 0x8000000c or 1");
-      }
-      o.version = *v;
-    } else if (name == "request-size") {
-      ASSIGN_OR_RETURN_ARG(o.request_size, ParseCount(name, value, 64,
-                                                      kMaxRequestSize));
-    } else if (name == "rate") {
-      ASSIGN_OR_RETURN_ARG(o.rate, ParseReal(name, value, 0.1, 1e7));
-      o.mode = LoopMode::kOpen;
-      have_rate = true;
-    } else if (name == "concurrency") {
-      ASSIGN_OR_RETURN_ARG(o.concurrency, ParseCount(name, value, 1, 65536));
-      have_concurrency = true;
-    } else if (name == "duration") {
-      ASSIGN_OR_RETURN_ARG(o.duration,
-                           ParseSeconds(name, value, absl::Hours(24)));
-    } else if (name == "requests") {
-      ASSIGN_OR_RETURN_ARG(o.max_requests,
-                           ParseCount(name, value, 1, uint64_t{1} << 40));
-    } else if (name == "timeout") {
-      ASSIGN_OR_RETURN_ARG(o.timeout,
-                           ParseSeconds(name, value, absl::Seconds(60)));
-    } else if (name == "verify-fraction") {
-      ASSIGN_OR_RETURN_ARG(o.verify_fraction, ParseReal(name, value, 0, 1));
-    } else if (name == "key") {
-      absl::StatusOr<Bytes> k = DecodeKeyText(value, kPublicKeySize);
-      if (!k.ok()) {
-        return Bad(name, value,
-                   "expected a 32-byte public key in base64 or 64 hex digits");
-      }
-      PublicKey pk{};
-      std::copy(k->begin(), k->end(), pk.begin());
-      o.key = pk;
-    } else if (name == "server-pid") {
-      ASSIGN_OR_RETURN_ARG(o.server_pid, ParseCount(name, value, 1, 1 << 30));
-    } else if (name == "sockets") {
-      ASSIGN_OR_RETURN_ARG(o.sockets, ParseCount(name, value, 1, 64));
-    } else if (name == "batch") {
-      ASSIGN_OR_RETURN_ARG(o.batch, ParseCount(name, value, 1, 1024));
-    } else if (name == "junk-size") {
-      ASSIGN_OR_RETURN_ARG(o.junk_size, ParseCount(name, value, 1, 1023));
-    } else {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown option --", name, " (see --help)"));
+    if (absl::Status s = ApplyBenchOption(name, value, o, seen); !s.ok()) {
+      return s;
     }
   }
-  if (!have_server) {
-    return absl::InvalidArgumentError("--server HOST:PORT is required");
-  }
-  if (have_rate && have_concurrency) {
-    return absl::InvalidArgumentError(
-        "give either --rate (open loop) or --concurrency (closed loop)");
-  }
-  if (o.verify_fraction > 0 && !o.key) {
-    return absl::InvalidArgumentError(
-        "--verify-fraction needs --key (the server's root public key)");
-  }
-  if (o.request_size == 0) o.request_size = DefaultRequestSize(o.version);
-  if (o.request_size % 4 != 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--request-size ", o.request_size, " is not a multiple of 4"));
-  }
-  if (o.junk_size > 0 && (!have_rate || o.junk_size >= o.request_size)) {
-    return absl::InvalidArgumentError(
-        "--junk-size needs --rate and must be below the request size");
-  }
+  if (absl::Status s = CheckBenchOptions(seen, o); !s.ok()) return s;
   return o;
 }
 

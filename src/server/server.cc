@@ -29,6 +29,7 @@
 #include "server/kernel_programs.h"
 #include "server/log.h"
 #include "server/metrics_service.h"
+#include "server/net/xdp/xdp_deployment.h"
 #include "server/privileges.h"
 #include "server/reuseport_steering.h"
 #include "server/stats.h"
@@ -49,8 +50,10 @@ std::string VersionList(VersionSet served) {
 }
 
 StatsSnapshot SumStats(const std::vector<std::unique_ptr<Worker>>& workers,
-                       const TcpServer* tcp, const KeyKeeper& keys) {
+                       const TcpServer* tcp, const KeyKeeper& keys,
+                       const xdp::XdpDeployment* xdp) {
   StatsSnapshot total{};
+  if (xdp != nullptr) xdp->AddCounters(&total);  // the sieve's BPF map
   for (const auto& w : workers) Accumulate(total, w->stats().Snapshot());
   if (tcp != nullptr) Accumulate(total, tcp->stats().Snapshot());
   Accumulate(total, keys.stats().Snapshot());  // reloads
@@ -65,7 +68,8 @@ int WaitForStopSignal(const sigset_t& signals, absl::Duration interval,
                       absl::Time start,
                       const std::vector<std::unique_ptr<Worker>>& workers,
                       const TcpServer* tcp, KeyKeeper* keys,
-                      ClockWatch* clock_watch) {
+                      ClockWatch* clock_watch,
+                      const xdp::XdpDeployment* xdp) {
   const bool periodic = interval > absl::ZeroDuration();
   absl::Time next_report = start + interval;
   absl::Time next_key_event = keys->Tick(absl::Now());
@@ -87,7 +91,7 @@ int WaitForStopSignal(const sigset_t& signals, absl::Duration interval,
     if (sig > 0) return sig;
     if (sig < 0 && errno != EAGAIN && errno != EINTR) return SIGTERM;
     if (periodic && absl::Now() >= next_report) {
-      Log(FormatStatsLine(SumStats(workers, tcp, *keys), "interval",
+      Log(FormatStatsLine(SumStats(workers, tcp, *keys, xdp), "interval",
                           absl::Now() - start, workers.size()));
       next_report += interval;
     }
@@ -176,6 +180,19 @@ int RunServer(const ServerConfig& config, absl::string_view argv0) {
     Log(absl::StrCat("listening on udp ", bound.ToString()));
     if (!tcp_fds.empty()) Log(absl::StrCat("listening on tcp ", bound.ToString()));
   }
+  // --xdp (and --io xdp): attached and opened while privileges last; the
+  // sieves detach when `xdp` goes, after the workers (declared later).
+  absl::StatusOr<std::unique_ptr<xdp::XdpDeployment>> xdp =
+      xdp::XdpDeployment::Start(
+          config.xdp, config.io_mode == IoMode::kXdp, listeners->bound,
+          config.workers,
+          Batcher::BoundedMaxBatch(batcher_options.served,
+                                   batcher_options.max_batch));
+  if (!xdp.ok()) {
+    Log(absl::StrCat("error: ", xdp.status().message(),
+                     " (without --io xdp the server serves on sockets)"));
+    return 1;
+  }
   // --metrics-listen: bound now (before the privilege drop), served below.
   absl::StatusOr<std::unique_ptr<MetricsEndpoint>> metrics = BindMetrics(config);
   if (!metrics.ok()) {
@@ -223,10 +240,17 @@ int RunServer(const ServerConfig& config, absl::string_view argv0) {
   const std::string identity_text = DescribeIdentity(serving->identity);
   KeyKeeper keys(config, *std::move(serving), clock.Now());
   std::vector<std::unique_ptr<Worker>> workers;
-  for (auto& sockets : listeners->per_worker) {
+  for (size_t i = 0; i < listeners->per_worker.size(); ++i) {
+    std::vector<WorkerSocket>& sockets = listeners->per_worker[i];
+    if (*xdp != nullptr) (*xdp)->AddWorkerSockets(i, &sockets);
     workers.push_back(std::make_unique<Worker>(
         std::move(sockets), keys.store(), keys.RandomJitter(), &clock,
         batcher_options, config.io_mode, stop_fd, &stop));
+    if (*xdp != nullptr) {
+      if (std::unique_ptr<DatagramIo> io = (*xdp)->TakeIo(i)) {
+        workers.back()->UseDatagramIo(std::move(io));
+      }
+    }
   }
   std::unique_ptr<TcpServer> tcp;
   if (!tcp_fds.empty()) {
@@ -275,11 +299,14 @@ int RunServer(const ServerConfig& config, absl::string_view argv0) {
   }
   if (tcp != nullptr) threads.emplace_back([&tcp] { tcp->Run(); });
   ServeMetrics(metrics->get(), config, workers, tcp.get(), keys, clock_gate,
-               batcher_options.served, start);
+               batcher_options.served, start,
+               [x = xdp->get()](StatsSnapshot* s) {
+                 if (x != nullptr) x->AddCounters(s);
+               });
 
   const int sig = WaitForStopSignal(signals, config.stats_interval, start,
                                     workers, tcp.get(), &keys,
-                                    &clock_watch);
+                                    &clock_watch, xdp->get());
   if (*metrics != nullptr) (*metrics)->Stop();  // before what it reads goes
   Log(absl::StrCat("stopping on ", sig == SIGINT ? "SIGINT" : "SIGTERM",
                    " after answering the current batches"));
@@ -289,7 +316,7 @@ int RunServer(const ServerConfig& config, absl::string_view argv0) {
   for (std::thread& t : threads) t.join();
   close(stop_fd);
 
-  Log(FormatStatsLine(SumStats(workers, tcp.get(), keys), "exit",
+  Log(FormatStatsLine(SumStats(workers, tcp.get(), keys, xdp->get()), "exit",
                       absl::Now() - start, workers.size()));
   if (config.pin_workers) {
     // Per pinned worker, so an operator sees that steering spreads the load.

@@ -14,6 +14,7 @@
 #include "roughtime/version.h"
 #include "server/rate_limit_flags.h"
 #include "server/metrics_flags.h"
+#include "server/net/xdp/xdp_flags.h"
 
 ABSL_FLAG(bool, dev, false,
           "Development mode (also the default when neither --root-key nor "
@@ -39,8 +40,10 @@ ABSL_FLAG(int32_t, workers, 0,
 ABSL_FLAG(std::string, io,
           std::string(roughtime::server::IoModeName(
               roughtime::server::DefaultIoMode())),
-          "Packet loop: mmsg (recvmmsg/sendmmsg batches, Linux) or plain "
-          "(one datagram per system call, portable).");
+          "Packet loop: mmsg (recvmmsg/sendmmsg batches, Linux), plain "
+          "(one datagram per system call, portable) or xdp (AF_XDP sockets "
+          "on the --xdp interfaces, plus mmsg for the UDP sockets; exits "
+          "when they cannot be made).");
 ABSL_FLAG(absl::Duration, radius, absl::Seconds(5),
           "Uncertainty radius (RADI) sent with the time; at least 1s, RFC "
           "10049 recommends 3s or more without leap-second information.");
@@ -195,6 +198,9 @@ absl::StatusOr<ServerConfig> ConfigFromFlags(
   absl::StatusOr<IoMode> io = ParseIoMode(absl::GetFlag(FLAGS_io));
   if (!io.ok()) return io.status();
   config.io_mode = *io;
+  absl::StatusOr<xdp::XdpOptions> xdp = xdp::XdpOptionsFromFlags(*io);
+  if (!xdp.ok()) return xdp.status();
+  config.xdp = *std::move(xdp);
 
   const absl::Duration radius = absl::GetFlag(FLAGS_radius);
   // Google-Roughtime carries RADI in microseconds in a uint32 (~71 min).

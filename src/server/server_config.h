@@ -14,6 +14,7 @@
 #include "server/batcher.h"
 #include "server/clock_policy.h"
 #include "server/datagram_io.h"
+#include "server/net/xdp/xdp_options.h"
 #include "server/privileges.h"
 #include "server/rate_limiter.h"
 #include "server/rotation.h"
@@ -49,6 +50,7 @@ struct ServerConfig {
   size_t workers = 1;
   bool pin_workers = false;  // --pin-workers (reuseport_steering.h)
   IoMode io_mode = IoMode::kMmsg;
+  xdp::XdpOptions xdp;  // --xdp, --xdp-mode (net/xdp/)
   SocketOptions socket_options;
   BatcherOptions batcher;  // batcher.served = the --versions asked for
   absl::Duration stats_interval = absl::Seconds(60);

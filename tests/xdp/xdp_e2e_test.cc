@@ -166,8 +166,8 @@ TEST_F(XdpLabTest, SieveDropsJunkByReasonAndLeavesOtherTrafficAlone) {
 }
 
 // The same datagrams to a socket-path server and an AF_XDP server: the
-// same ones answered, with replies of the same size (never larger than the
-// request), and the same drops counted by the server's parser.
+// same ones answered, no reply larger than its request, and the same drops
+// counted by the server's parser.
 TEST_F(XdpLabTest, AfXdpHandlesEveryDatagramExactlyAsTheSockets) {
   auto sockets = StartServer({"--listen=192.0.2.1:2002", "--notcp"});
   ASSERT_NE(sockets, nullptr);
@@ -215,7 +215,9 @@ TEST_F(XdpLabTest, AfXdpHandlesEveryDatagramExactlyAsTheSockets) {
     EXPECT_EQ(a.has_value(), rows[i].counter == "responses");
     if (!a.has_value()) continue;
     ++answered;
-    EXPECT_EQ(a->size(), b->size());
+    // Sizes differ with the batch a request shared (its Merkle path), so
+    // the rule both must keep is the amplification bound (RFC 10049 §9.7).
+    EXPECT_LE(a->size(), rows[i].packet.size());
     EXPECT_LE(b->size(), rows[i].packet.size());
   }
   EXPECT_GE(answered, 3u);

@@ -23,8 +23,8 @@
 #            fraction of the answers verified (a failure stops the lab);
 #   flood:   junk dropped per server CPU-second, classic socket filter vs
 #            the XDP sieve (--xdp), undersized and wrong-protocol junk sent
-#            as fast as the generator can, with valid requests at a low
-#            rate whose answers are counted.
+#            as fast as the generator can (roughtime-xdp-flood), with valid
+#            requests at a low rate whose answers are counted.
 # Needs root (namespaces, XDP), iproute2, ethtool, and a built tree.
 # Every run is bounded by --duration; everything is removed on exit.
 set -euo pipefail
@@ -78,6 +78,8 @@ bench=$(realpath -m "$build/tools/loadgen/roughtime-bench")
 roughtimed=$(realpath -m "$build/src/server/roughtimed")
 [ -x "$bench" ] || die "$bench not built (ninja -C $build)"
 [ -x "$roughtimed" ] || die "$roughtimed not built (ninja -C $build)"
+flood=$(realpath -m "$build/tools/loadgen/roughtime-xdp-flood")
+[ -x "$flood" ] || die "$flood not built (needs the XDP build: clang, bpftool, libbpf, libxdp)"
 
 # Names unique to this run: two labs (or tests) may run at once. Interface
 # names stay short so the NAPI thread's name "napi/DEV-ID" keeps DEV whole.
@@ -210,31 +212,43 @@ serve_run() {
   cp "$tmp/s-$config-$version-$rep.err" "$r.err"
 }
 
-# flood_run REP CONFIG KIND FLAGS...: KIND short (100-byte datagrams) or
-# foreign (full-size, not Roughtime).
+# flood_run REP CONFIG KIND FLAGS...: KIND short (100-byte datagrams
+# starting "ROUGHTIM") or foreign (1024 bytes, not Roughtime), sent by
+# roughtime-xdp-flood: the kernel repeats one frame through an XDP_TX
+# program into the veth, as fast as the generator CPU allows, so the server
+# side is saturated (datagrams from UDP sockets, a few hundred thousand a
+# second, are not enough). The frames reach the server's veth as a NIC's
+# reach its driver: no socket buffer until the receiving side makes one.
 flood_run() {
   local rep=$1 config=$2 kind=$3; shift 3
   local r="$tmp/flood.$config.$kind.$rep"
+  # UDP GRO forwarding off for the flood: with it, fraglist GRO mangled
+  # these frames on veth (in a trial 44% arrived truncated, 0.7% with bad
+  # checksums, and the IP layer dropped them before the socket filter ran,
+  # which would flatter the filter). Plain GRO stays on: veth then delivers
+  # through the server's NAPI thread.
+  in_server ethtool -K "$dev_server" rx-udp-gro-forwarding off >/dev/null
   start_server "f-$config-$kind-$rep" "$@"
-  local junk=(--junk-size 100)
-  [ "$kind" = foreign ] && junk=(--junk-foreign)
   # Valid requests at a low rate beside the flood: are they still answered?
-  $(bench_cmd) --rate 1000 --duration "$duration" --timeout 0.5 \
+  $(bench_cmd) --rate 200 --duration "$duration" --timeout 0.5 \
     --verify-fraction 0.05 --key "$key" --json >"$r.valid.json" &
   local valid=$!
   in_server cat /proc/net/snmp >"$r.snmp0"
   start_profile "$rep" "flood-$config-$kind"
-  measure "$r" $(bench_cmd) "${junk[@]}" --rate 10000000 \
-    --duration "$duration" --timeout 0.2 --json >"$r.json"
+  measure "$r" in_bench taskset -c "$bench_cpu" "$flood" \
+    --interface "$dev_bench" --dst-mac "$server_mac" --server "$target" \
+    --kind "$kind" --duration "$duration" >"$r.json"
   wait "$valid"
   stop_profile
   # Datagrams the kernel's UDP layer refused (the socket filter's drops).
   in_server cat /proc/net/snmp >"$r.snmp"
   stop_server
+  in_server ethtool -K "$dev_server" rx-udp-gro-forwarding on >/dev/null
   cp "$tmp/f-$config-$kind-$rep.err" "$r.err"
 }
 
 setup_namespaces
+server_mac=$(ip -n "$ns_server" -o link show "$dev_server" | sed -E 's/.*link\/ether ([^ ]+).*/\1/')
 hz=$(getconf CLK_TCK)
 echo "xdp-lab: namespaces $ns_server / $ns_bench, veth $dev_server / $dev_bench," \
   "server CPU $server_cpu, generator CPU $bench_cpu, ${duration}s runs, $reps reps," \
@@ -322,7 +336,7 @@ if do_flood == "1":
     for kind in ("short", "foreign"):
         row = {}
         for config in ("filter", "sieve"):
-            per_cpu, valid = [], []
+            per_cpu, valid, offered = [], [], []
             for rep in range(1, reps + 1):
                 p = os.path.join(tmp, "flood.%s.%s.%d" % (config, kind, rep))
                 s, n = cpu(p)
@@ -337,6 +351,7 @@ if do_flood == "1":
                         return dict(zip(lines[0][1:], map(int, lines[1][1:])))
                     dropped = udp(p + ".snmp")["InErrors"] - udp(p + ".snmp0")["InErrors"]
                 per_cpu.append(dropped / max(s + n, 1 / hz))
+                offered.append(json.load(open(p + ".json"))["sent"])
                 v = json.load(open(p + ".valid.json"))
                 valid.append("%d/%d (cpu %.2f+%.2f, dropped %d)" % (v["answered"], v["sent"], s, n, dropped))
                 if v["answered"] == 0 or v.get("verify_failed", 0):

@@ -119,7 +119,11 @@ setup_namespaces() {
   for ns in "$ns_server" "$ns_bench"; do ip -n "$ns" link set lo up; done
   in_server ip link set "$dev_server" up
   in_bench ip link set "$dev_bench" up
-  in_server ethtool -K "$dev_server" gro on rx-udp-gro-forwarding on >/dev/null
+  # TSO off on the server's end: veth hands a frame to the peer's NAPI
+  # only if the sender has no TSO or the frame came from a socket; AF_XDP's
+  # copy-mode replies do not, and without this their receive work would run
+  # on the server's CPU (softirq after sendto), charged to roughtimed.
+  in_server ethtool -K "$dev_server" gro on rx-udp-gro-forwarding on tso off >/dev/null
   in_bench ethtool -K "$dev_bench" gro on rx-udp-gro-forwarding on tx off >/dev/null
   in_server sh -c "echo 1 > /sys/class/net/$dev_server/threaded"
   in_bench sh -c "echo 1 > /sys/class/net/$dev_bench/threaded"
@@ -128,12 +132,16 @@ setup_namespaces() {
   in_bench ping -c1 -W2 2001:db8::1 >/dev/null 2>&1 || true
 }
 
-# The NAPI kernel thread of device $1 (napi/DEV-ID), pinned to CPU $2.
+# The NAPI kernel thread of device $1 (napi/DEV-ID), pinned to CPU $2 and
+# given a real-time priority: as softirq work it would preempt ordinary
+# tasks, and on a shared machine other builds would otherwise delay it and
+# let the veth ring overflow.
 napi_pid() {
   local pid
   pid=$(ps -e -o pid=,comm= | awk -v p="napi/$1-" 'index($2, p) == 1 {print $1; exit}')
   [ -n "$pid" ] || die "no NAPI thread for $1 (threaded NAPI not supported?)"
   taskset -p -c "$2" "$pid" >/dev/null
+  chrt -f -p 50 "$pid" >/dev/null 2>&1 || true
   echo "$pid"
 }
 
@@ -189,7 +197,7 @@ perf_pid=""
 start_profile() {
   [ -n "$profile" ] && [ "$1" = 1 ] || return 0
   mkdir -p "$profile"
-  perf record -q -g -C "$server_cpu" -o "$profile/$2.data" \
+  perf record -q -g -B -C "$server_cpu" -o "$profile/$2.data" \
     -- sleep "$duration" >/dev/null 2>&1 &
   perf_pid=$!
 }

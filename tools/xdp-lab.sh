@@ -313,7 +313,7 @@ if do_serving == "1":
     print("\nServing: requests answered per server-side CPU-second "
           "(roughtimed + its veth NAPI thread), medians of %d" % reps)
     print("%-11s %14s %14s %7s   %s" % ("version", "mmsg", "xdp", "ratio",
-                                        "server CPU s (proc+napi), answered/s, verified"))
+                                        "per run: server CPU s (proc+napi), answered/s, requests per signature, verified"))
     for v in versions:
         row = {}
         for config in ("mmsg", "xdp"):
@@ -328,8 +328,10 @@ if do_serving == "1":
                              j.get("first_verify_error", "")))
                     failed = True
                 per_cpu.append(j["answered"] / max(s + n, 1 / hz))
-                detail.append("%.2f+%.2f %.0f/s %d" % (s, n, j["answered_per_second"],
-                                                        j.get("verified", 0)))
+                st = stats_line(p + ".err")
+                per_signature = st.get("responses", 0) / max(st.get("signatures", 0), 1)
+                detail.append("%.2f+%.2f %.0f/s %.1f/sig %d" % (
+                    s, n, j["answered_per_second"], per_signature, j.get("verified", 0)))
             row[config] = (med(per_cpu), detail)
         ratio = row["xdp"][0] / row["mmsg"][0] if row["mmsg"][0] else float("nan")
         print("%-11s %14.0f %14.0f %6.2fx   mmsg [%s]  xdp [%s]" % (

@@ -140,26 +140,32 @@ FrameVerdict ReadIpv6(const uint8_t* ip, size_t available, RequestSlot* slot) {
 }  // namespace
 
 uint64_t OnesComplementAdd(uint64_t sum, ByteSpan bytes) {
-  // 32-bit words in the machine's byte order into a 64-bit accumulator:
-  // the one's-complement sum is byte-order independent (RFC 1071 §2(B)),
-  // and no carry is lost before 2^32 words.
+  // 64-bit words in the machine's byte order with the carry added back
+  // (end-around carry): the one's-complement sum is byte-order independent
+  // and may be taken in any word size that keeps the 16-bit lanes aligned
+  // (RFC 1071 §2(B), (C)); every part summed starts at an even offset.
   const uint8_t* p = bytes.data();
   size_t n = bytes.size();
-  for (; n >= 4; p += 4, n -= 4) {
-    uint32_t word;
-    std::memcpy(&word, p, sizeof(word));
+  const auto add = [&sum](uint64_t word) {
     sum += word;
+    sum += sum < word;  // the carry out of bit 63
+  };
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, sizeof(word));
+    add(word);
   }
   if (n > 0) {
     // A short tail is padded with zeros on the right (RFC 768).
-    uint32_t word = 0;
+    uint64_t word = 0;
     std::memcpy(&word, p, n);
-    sum += word;
+    add(word);
   }
   return sum;
 }
 
 uint16_t FoldChecksum(uint64_t sum) {
+  sum = (sum & 0xffffffff) + (sum >> 32);
   while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
   return static_cast<uint16_t>(sum);
 }

@@ -164,8 +164,17 @@ std::vector<std::string> NetnsPair::InBench(
 }
 
 void NetnsPair::RunInBench(const std::function<void()>& fn) const {
+  RunIn(bench_ns_, fn);
+}
+
+void NetnsPair::RunInServer(const std::function<void()>& fn) const {
+  RunIn(server_ns_, fn);
+}
+
+void NetnsPair::RunIn(const std::string& ns,
+                      const std::function<void()>& fn) {
   std::thread t([&] {
-    const std::string path = absl::StrCat("/run/netns/", bench_ns_);
+    const std::string path = absl::StrCat("/run/netns/", ns);
     const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
     // A failure leaves the thread in the test's namespace, where the
     // documentation addresses do not exist: the callers' sends then fail.

@@ -51,6 +51,8 @@ class NetnsPair {
   // Calls `fn` on a thread that joined the generator's namespace: sockets
   // it opens belong there and can be used from any thread afterwards.
   void RunInBench(const std::function<void()>& fn) const;
+  // The same in the server's namespace (its loopback: --metrics-listen).
+  void RunInServer(const std::function<void()>& fn) const;
 
   // The XDP programs attached to the server's interface ("" when none),
   // from `ip link show`.
@@ -58,6 +60,7 @@ class NetnsPair {
 
  private:
   NetnsPair() = default;
+  static void RunIn(const std::string& ns, const std::function<void()>& fn);
   std::string server_ns_, bench_ns_, server_dev_, bench_dev_;
 };
 

@@ -86,6 +86,34 @@ int OpenClient(const NetnsPair& pair, const std::string& host, uint16_t port) {
   return fd;
 }
 
+// GET `path` from 127.0.0.1:`port` in the server's namespace (HTTP/1.0,
+// so the server closes when done); the whole response.
+std::string HttpGet(const NetnsPair& pair, uint16_t port,
+                    const std::string& path) {
+  std::string response;
+  pair.RunInServer([&] {
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval tv{5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0) {
+      const std::string request =
+          absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: x\r\n\r\n");
+      (void)!send(fd, request.data(), request.size(), 0);
+      char buffer[4096];
+      ssize_t n;
+      while ((n = recv(fd, buffer, sizeof(buffer), 0)) > 0) {
+        response.append(buffer, static_cast<size_t>(n));
+      }
+    }
+    close(fd);
+  });
+  return response;
+}
+
 std::optional<Bytes> ReceiveOne(int fd, absl::Duration timeout) {
   timeval tv = absl::ToTimeval(timeout);
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -101,7 +129,8 @@ std::optional<Bytes> ReceiveOne(int fd, absl::Duration timeout) {
 // pass untouched; the generator refuses addresses outside the lab.
 TEST_F(XdpLabTest, SieveDropsJunkByReasonAndLeavesOtherTrafficAlone) {
   auto server = StartServer({"--xdp=xsrv", "--listen=192.0.2.1:2002",
-                             "--listen=[2001:db8::1]:2002"});
+                             "--listen=[2001:db8::1]:2002",
+                             "--metrics-listen=127.0.0.1:0"});
   ASSERT_NE(server, nullptr);
   ASSERT_TRUE(server->WaitForLine("request sieve on xsrv", absl::Seconds(1)));
   const int fd = OpenClient(*pair_, "192.0.2.1", 2002);
@@ -149,6 +178,20 @@ TEST_F(XdpLabTest, SieveDropsJunkByReasonAndLeavesOtherTrafficAlone) {
   EXPECT_NE(refused.code, 0);
   EXPECT_NE(refused.out.find("refusing target"), std::string::npos);
   close(fd);
+
+  // The same counters on /metrics, read from the BPF map at scrape time.
+  const auto metrics_line =
+      server->WaitForLine("metrics on http://", absl::Seconds(1));
+  ASSERT_TRUE(metrics_line.has_value());
+  const size_t colon = metrics_line->find(':', metrics_line->find("127.0.0.1"));
+  const std::string page = HttpGet(*pair_, static_cast<uint16_t>(
+      std::stoi(metrics_line->substr(colon + 1))), "/metrics");
+  EXPECT_NE(page.find("\nroughtimed_xdp_drop_too_short_total 3\n"),
+            std::string::npos) << page;
+  EXPECT_NE(page.find("\nroughtimed_xdp_drop_not_roughtime_total 2\n"),
+            std::string::npos);
+  EXPECT_NE(page.find("\nroughtimed_xdp_drop_bad_length_total 1\n"),
+            std::string::npos);
 
   const auto stats = StopAndStats(server);
   EXPECT_EQ(stats.at("xdp_drop_too_short"), 3u);

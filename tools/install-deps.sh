@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build and the tests need, only when one is
 # missing, so running it again is cheap. Must run as root on a fresh machine.
+# clang, bpftool, libbpf-dev and libxdp-dev build the XDP sieve and the
+# AF_XDP loop (--xdp, --io xdp; meson option xdp=auto builds without them);
+# ethtool and ping serve the XDP tests and tools/xdp-lab.sh.
 set -euo pipefail
 
 packages=(g++ pkg-config meson ninja-build
@@ -8,7 +11,9 @@ packages=(g++ pkg-config meson ninja-build
           libgtest-dev libgmock-dev libbenchmark-dev
           libcpp-httplib-dev
           scdoc
-          python3 iproute2 procps)
+          python3 iproute2 procps
+          clang bpftool libbpf-dev libxdp-dev
+          ethtool iputils-ping)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -31,6 +31,7 @@
 #include "server/metrics/metrics_service.h"
 #include "server/net/kernel_programs.h"
 #include "server/net/listeners.h"
+#include "server/net/xdp/xdp_deployment.h"
 #include "server/net/reuseport_steering.h"
 #include "server/tcp/bound_sockets.h"
 #include "server/tcp/tcp_server.h"
@@ -109,8 +110,32 @@ struct StopSignal {
   std::atomic<bool> requested{false};
 };
 
+// --xdp (and --io xdp): attached and opened while privileges last. Without
+// --io xdp a sieve that cannot be attached is a warning and the server
+// serves on sockets; with it, the server cannot serve as asked and stops.
+absl::StatusOr<std::unique_ptr<xdp::XdpDeployment>> StartXdp(
+    const ServerConfig& config, const BoundSockets& sockets,
+    const BatcherOptions& batcher_options) {
+  absl::StatusOr<std::unique_ptr<xdp::XdpDeployment>> xdp =
+      xdp::XdpDeployment::Start(
+          config.xdp, config.io_mode == IoMode::kXdp, sockets.udp.bound,
+          config.workers,
+          Batcher::BoundedMaxBatch(batcher_options.served,
+                                   batcher_options.max_batch));
+  if (!xdp.ok()) {
+    return absl::Status(
+        xdp.status().code(),
+        absl::StrCat(xdp.status().message(),
+                     " (without --io xdp the server serves on sockets)"));
+  }
+  return xdp;
+}
+
 // The UDP workers, the TCP thread and what they share.
 struct ServingThreads {
+  // Declared first so it goes last: the sieves detach and the AF_XDP
+  // sockets close only after every worker that reads them has stopped.
+  std::unique_ptr<xdp::XdpDeployment> xdp;  // null without --xdp
   std::vector<std::unique_ptr<Worker>> workers;
   std::unique_ptr<TcpServer> tcp;  // null with --notcp
   // Per-source limits (core/rate_limiter.h): one table for UDP and TCP.
@@ -122,12 +147,21 @@ ServingThreads MakeServingThreads(const ServerConfig& config,
                                   BoundSockets sockets, const KeyKeeper& keys,
                                   const Clock* clock,
                                   const BatcherOptions& batcher_options,
-                                  const StopSignal* stop) {
+                                  const StopSignal* stop,
+                                  std::unique_ptr<xdp::XdpDeployment> xdp) {
   ServingThreads serving;
-  for (auto& worker_sockets : sockets.udp.per_worker) {
+  serving.xdp = std::move(xdp);
+  for (size_t i = 0; i < sockets.udp.per_worker.size(); ++i) {
+    std::vector<WorkerSocket>& worker_sockets = sockets.udp.per_worker[i];
+    if (serving.xdp != nullptr) serving.xdp->AddWorkerSockets(i, &worker_sockets);
     serving.workers.push_back(std::make_unique<Worker>(
         std::move(worker_sockets), keys.store(), keys.RandomJitter(), clock,
         batcher_options, config.io_mode, stop->fd, &stop->requested));
+    if (serving.xdp != nullptr) {
+      if (std::unique_ptr<DatagramIo> io = serving.xdp->TakeIo(i)) {
+        serving.workers.back()->UseDatagramIo(std::move(io));
+      }
+    }
   }
   if (!sockets.tcp_fds.empty()) {
     serving.tcp = std::make_unique<TcpServer>(
@@ -191,6 +225,8 @@ void StartThreads(const ServerConfig& config, const std::vector<int>& cpus,
 
 StatsSnapshot SumStats(const ServingThreads& serving, const KeyKeeper& keys) {
   StatsSnapshot total{};
+  // The sieve's drops live in its BPF map, not in a worker's counters.
+  if (serving.xdp != nullptr) serving.xdp->AddCounters(&total);
   for (const auto& w : serving.workers) {
     Accumulate(total, w->stats().Snapshot());
   }
@@ -279,6 +315,9 @@ int RunServer(const ServerConfig& config, absl::string_view argv0) {
       /*fallback_to_ipv4=*/config.default_listen, config.tcp.enabled);
   if (!sockets.ok()) return StartFailed(sockets.status());
   LogListening(*sockets);
+  absl::StatusOr<std::unique_ptr<xdp::XdpDeployment>> xdp =
+      StartXdp(config, *sockets, batcher_options);
+  if (!xdp.ok()) return StartFailed(xdp.status());
   // --metrics-listen: bound now (before the privilege drop), served below.
   absl::StatusOr<std::unique_ptr<MetricsEndpoint>> metrics = BindMetrics(config);
   if (!metrics.ok()) return StartFailed(metrics.status());
@@ -309,7 +348,8 @@ int RunServer(const ServerConfig& config, absl::string_view argv0) {
   const std::string identity_text = DescribeIdentity(identity->identity);
   KeyKeeper keys(config, *std::move(identity), clock.Now());
   ServingThreads serving = MakeServingThreads(
-      config, *std::move(sockets), keys, &clock, batcher_options, &stop);
+      config, *std::move(sockets), keys, &clock, batcher_options, &stop,
+      *std::move(xdp));
   LogServingSummary(config, batcher_options.served, serving, root_public_key,
                     identity_text);
   Log(KernelProgramsSummary(config.socket_options.kernel,
@@ -317,7 +357,10 @@ int RunServer(const ServerConfig& config, absl::string_view argv0) {
   const std::vector<int> cpus = WorkerCpus();
   StartThreads(config, cpus, &serving);
   ServeMetrics(metrics->get(), config, serving.workers, serving.tcp.get(),
-               keys, clock_gate, batcher_options.served, start);
+               keys, clock_gate, batcher_options.served, start,
+               [x = serving.xdp.get()](StatsSnapshot* s) {
+                 if (x != nullptr) x->AddCounters(s);
+               });
 
   const int sig = WaitForStopSignal(signals, config.stats_interval, start,
                                     serving, &keys, &clock_watch);

@@ -43,10 +43,13 @@ TEST(CompletionTest, RoughtimedOffersTheValuesOfEnumeratedFlags) {
     return Complete(CompletionFile("roughtimed"), "_roughtimed",
                     {server, flag, ""});
   };
-  EXPECT_THAT(complete("--io"), UnorderedElementsAre("mmsg", "plain"));
+  EXPECT_THAT(complete("--io"), UnorderedElementsAre("mmsg", "plain", "xdp"));
+  EXPECT_THAT(complete("--xdp-mode"),
+              UnorderedElementsAre("auto", "native", "generic"));
   EXPECT_THAT(complete("--unsync-policy"),
               UnorderedElementsAre("warn", "widen", "refuse"));
-  for (const char* word : {"mmsg", "plain", "warn", "widen", "refuse",
+  for (const char* word : {"mmsg", "plain", "xdp", "native", "generic",
+                           "warn", "widen", "refuse",
                            "draft-08", "draft-11", "0x8000000c"}) {
     EXPECT_THAT(help, ::testing::HasSubstr(word)) << word;
   }

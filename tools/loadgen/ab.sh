@@ -31,6 +31,9 @@ usage: tools/loadgen/ab.sh [options]
   --a T, --b T         roughtimed or echo (default: roughtimed for both)
   --a-flags=F          one more roughtimed flag for A (repeatable)
   --b-flags=F          one more roughtimed flag for B (repeatable)
+  --a-binary PATH      roughtimed binary for A (default: the build's), e.g.
+                       another branch's build, for an A/B of two versions
+  --b-binary PATH      roughtimed binary for B (default: the build's)
   --server-cpus LIST   taskset -c LIST for both targets (default: 0)
   --bench-cpus LIST    taskset -c LIST for the generator (default: 1)
 USAGE
@@ -40,7 +43,7 @@ USAGE
 
 build=build version=1 rates="" concurrency="" duration=3 repeats=3 sockets=""
 target_a=roughtimed target_b=roughtimed server_cpus=0 bench_cpus=1
-flags_a=() flags_b=()
+flags_a=() flags_b=() binary_a="" binary_b=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=${2:?}; shift 2 ;;
@@ -54,6 +57,8 @@ while [ $# -gt 0 ]; do
     --b) target_b=${2:?}; shift 2 ;;
     --a-flags=*) flags_a+=("${1#--a-flags=}"); shift ;;
     --b-flags=*) flags_b+=("${1#--b-flags=}"); shift ;;
+    --a-binary) binary_a=$(realpath "${2:?}"); shift 2 ;;
+    --b-binary) binary_b=$(realpath "${2:?}"); shift 2 ;;
     --server-cpus) server_cpus=${2:?}; shift 2 ;;
     --bench-cpus) bench_cpus=${2:?}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -87,7 +92,10 @@ start() {
     printf -v "addr_$side" %s "$echo_addr"
     printf -v "key_$side" %s ""
   else
+    local binary_var=binary_$side build_roughtimed=$roughtimed
+    roughtimed=${!binary_var:-$roughtimed}
     start_roughtimed "$side" "$server_cpus" --workers 1 --stats-interval 0 "$@"
+    roughtimed=$build_roughtimed
     printf -v "pid_$side" %s "$server_pid"
     printf -v "addr_$side" %s "$server_addr"
     printf -v "key_$side" %s "$server_key"

@@ -204,6 +204,10 @@ absl::Status CheckBenchOptions(const BenchOptionsSeen& seen, BenchOptions& o) {
     return absl::InvalidArgumentError(
         "--junk-size needs --rate and must be below the request size");
   }
+  if (o.junk_foreign && (!seen.rate || o.junk_size > 0)) {
+    return absl::InvalidArgumentError(
+        "--junk-foreign needs --rate and excludes --junk-size");
+  }
   return absl::OkStatus();
 }
 
@@ -224,6 +228,13 @@ absl::StatusOr<BenchOptions> ParseBenchArgs(
         return absl::InvalidArgumentError("--json takes no value");
       }
       o.json = true;
+      continue;
+    }
+    if (name == "junk-foreign") {
+      if (r.has_inline_value()) {
+        return absl::InvalidArgumentError("--junk-foreign takes no value");
+      }
+      o.junk_foreign = true;
       continue;
     }
     std::string value;
@@ -278,11 +289,12 @@ std::string BenchUsage() {
   return R"(usage: roughtime-bench --server HOST:PORT [options]
        roughtime-bench echo --listen HOST:PORT [echo options]
 
-Load generator for Roughtime servers on loopback (127.0.0.0/8 or ::1 only).
+Load generator for Roughtime servers on loopback (127.0.0.0/8 or ::1), or
+on 192.0.2.0/24 / 2001:db8::/32 from inside its own network namespace.
 Closed loop by default (--concurrency requests outstanding); --rate switches
 to open loop (fixed request rate, sent in small bursts).
 
-  --server HOST:PORT     target (loopback only)
+  --server HOST:PORT     target (loopback, or a namespace lab address)
   --version V            google, draft-08 .. draft-11, 0x8000000c, 1 (default 1)
   --request-size N       datagram bytes (default 1036 for 1 and 0x8000000c,
                          1024 for google and drafts <= 11)
@@ -298,6 +310,9 @@ to open loop (fixed request rate, sent in small bursts).
   --batch N              datagrams per sendmmsg/recvmmsg (default 32)
   --junk-size N          send only the first N bytes of each request: an
                          undersized flood nobody answers (needs --rate)
+  --junk-foreign         send full-size datagrams that are not Roughtime
+                         (first 8 bytes overwritten): a wrong-protocol
+                         flood nobody answers (needs --rate)
   --json                 one JSON object on stdout instead of text
 )";
 }

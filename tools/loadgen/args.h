@@ -41,6 +41,9 @@ struct BenchOptions {
   // junk that is never answered; open loop only), to measure what a flood
   // costs the server (docs/PERFORMANCE.md, kernel filter).
   size_t junk_size = 0;
+  // Full-size datagrams whose first 8 bytes are neither "ROUGHTIM" nor a
+  // Google message's tag count: wrong-protocol junk (open loop only).
+  bool junk_foreign = false;
 };
 
 struct EchoOptions {

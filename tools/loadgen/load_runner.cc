@@ -109,6 +109,7 @@ SendOutcome Runner::SendUpTo(uint64_t want) {
     result_.evicted += evicted;
     for (size_t i = 0; i < n; ++i) {
       factory_.WriteNonceInPacket(table_.next_seq() + i, send_.buffer(i));
+      if (o_.junk_foreign) std::memcpy(send_.buffer(i), "\xff\xffJUNK!!", 8);
     }
     const int fd = fds_[next_socket_].get();
     next_socket_ = (next_socket_ + 1) % fds_.size();

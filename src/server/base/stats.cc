@@ -21,7 +21,10 @@ constexpr const char* kFlushNames[static_cast<size_t>(FlushReason::kCount)] =
 constexpr const char* kTailNames[stat::kCount - stat::kTcpBase] = {
     "tcp_accepted", "tcp_refused", "tcp_garbage", "tcp_oversize",
     "tcp_idle", "tcp_closed", "rotations", "greased", "greased_valid",
-    "unsynced", "reloads", "reload_failures", "busy_entries"};
+    "unsynced", "reloads", "reload_failures", "busy_entries",
+    "xdp_redirected", "xdp_passed", "xdp_passed_unparsed",
+    "xdp_drop_too_short", "xdp_drop_too_long", "xdp_drop_not_roughtime",
+    "xdp_drop_bad_length", "xdp_bad_checksum", "xdp_bad_frame"};
 
 // Versions by their wire number, as operators see them in packet captures.
 std::string VersionKey(Version v) {
@@ -65,7 +68,8 @@ void Accumulate(StatsSnapshot& a, const StatsSnapshot& b) {
 uint64_t TotalDropped(const StatsSnapshot& s) {
   uint64_t total =
       s[stat::kExpired] + s[stat::kWriteErrors] +
-                   s[stat::kSignErrors] + s[stat::kOverflow] + s[stat::kUnsynced];
+                   s[stat::kSignErrors] + s[stat::kOverflow] + s[stat::kUnsynced] +
+      s[stat::kXdpBadChecksum] + s[stat::kXdpBadFrame];
   for (size_t r = 1; r < static_cast<size_t>(DropReason::kCount); ++r) {
     total += s[stat::kDropBase + r];
   }

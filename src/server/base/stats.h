@@ -70,7 +70,20 @@ inline constexpr size_t kReloadFailures = kTcpBase + 11; // old key kept
 // A worker's load gauge went from idle to busy (load_gauge.h): from then
 // on it keeps batches open until full or --batch-delay.
 inline constexpr size_t kBusyEntries = kTcpBase + 12;
-inline constexpr size_t kCount = kTcpBase + 13;
+// --xdp (server/net/xdp/): the XDP sieve's verdicts, read from its BPF map
+// by the main thread (in sieve_abi.h's order), then the AF_XDP loop's own
+// drops of frames whose headers are wrong (counted by the workers).
+inline constexpr size_t kXdpBase = kTcpBase + 13;
+inline constexpr size_t kXdpRedirected = kXdpBase + 0;     // to AF_XDP
+inline constexpr size_t kXdpPassed = kXdpBase + 1;         // to the kernel
+inline constexpr size_t kXdpPassedUnparsed = kXdpBase + 2; // fragments
+inline constexpr size_t kXdpDropTooShort = kXdpBase + 3;
+inline constexpr size_t kXdpDropTooLong = kXdpBase + 4;
+inline constexpr size_t kXdpDropNotRoughtime = kXdpBase + 5;
+inline constexpr size_t kXdpDropBadLength = kXdpBase + 6;
+inline constexpr size_t kXdpBadChecksum = kXdpBase + 7;  // IP or UDP
+inline constexpr size_t kXdpBadFrame = kXdpBase + 8;     // unreadable
+inline constexpr size_t kCount = kXdpBase + 9;
 }  // namespace stat
 
 using StatsSnapshot = std::array<uint64_t, stat::kCount>;
@@ -112,7 +125,9 @@ void Accumulate(StatsSnapshot& a, const StatsSnapshot& b);
 
 // Datagrams that got no response for a protocol or policy reason (every core
 // DropReason, an expired delegation, a batch that could not be signed, a
-// response that could not be written, a full batch). Socket errors are counted apart.
+// response that could not be written, a full batch, an AF_XDP frame with
+// wrong headers). Socket errors are counted apart, and so are the XDP
+// sieve's drops (like the socket filter's, they never reach the server).
 uint64_t TotalDropped(const StatsSnapshot& s);
 
 // The summary (Log adds "roughtimed: " in front), e.g.

@@ -21,6 +21,7 @@
 #include "server/config/config_env.h"
 #include "server/config/config_file.h"
 #include "server/config/config_layers.h"
+#include "server/config/xdp_flags.h"
 #include "version/version.h"
 
 ABSL_FLAG(std::string, config, "",
@@ -136,6 +137,7 @@ absl::StatusOr<NormalizedArgs> NormalizeArgs(int argc, char** argv) {
           "bad value '", value, "' for --", name, ": ", error));
     }
     if (name == "listen") out.listen_values.push_back(value);
+    if (name == "xdp") out.xdp_values.push_back(value);
     out.args.push_back(absl::StrCat("--", name, "=", value));
   }
   return out;
@@ -181,6 +183,9 @@ absl::StatusOr<ParsedConfiguration> ParseConfiguration(
                      "' (roughtimed takes only flags; see --help)"));
   }
   ResetOtherKeySources(named);
+  if (normalized->xdp_values.size() > 1) {
+    xdp::SetRepeatedXdpFlag(normalized->xdp_values);
+  }
   if (!normalized->listen_values.empty()) {
     listen_values = normalized->listen_values;
   }

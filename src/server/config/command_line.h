@@ -19,6 +19,7 @@ namespace roughtime::server {
 struct NormalizedArgs {
   std::vector<std::string> args;           // argv[0], then --name=value ...
   std::vector<std::string> listen_values;  // every --listen value, in order
+  std::vector<std::string> xdp_values;     // every --xdp value, in order
 };
 
 // Checks that every flag exists and that its value parses, and rewrites

@@ -14,6 +14,7 @@
 #include "roughtime/version.h"
 #include "server/config/metrics_flags.h"
 #include "server/config/rate_limit_flags.h"
+#include "server/config/xdp_flags.h"
 
 ABSL_FLAG(bool, dev, false,
           "Development mode (also the default when neither --root-key nor "
@@ -39,8 +40,10 @@ ABSL_FLAG(int32_t, workers, 0,
 ABSL_FLAG(std::string, io,
           std::string(roughtime::server::IoModeName(
               roughtime::server::DefaultIoMode())),
-          "Packet loop: mmsg (recvmmsg/sendmmsg batches, Linux) or plain "
-          "(one datagram per system call, portable).");
+          "Packet loop: mmsg (recvmmsg/sendmmsg batches, Linux), plain "
+          "(one datagram per system call, portable) or xdp (AF_XDP sockets "
+          "on the --xdp interfaces, plus mmsg for the UDP sockets; exits "
+          "when they cannot be made).");
 ABSL_FLAG(absl::Duration, radius, absl::Seconds(5),
           "Uncertainty radius (RADI) sent with the time; at least 1s, RFC "
           "10049 recommends 3s or more without leap-second information.");
@@ -204,6 +207,9 @@ absl::Status ReadWorkerFlags(ServerConfig& config) {
   absl::StatusOr<IoMode> io = ParseIoMode(absl::GetFlag(FLAGS_io));
   if (!io.ok()) return io.status();
   config.io_mode = *io;
+  absl::StatusOr<xdp::XdpOptions> xdp = xdp::XdpOptionsFromFlags(*io);
+  if (!xdp.ok()) return xdp.status();
+  config.xdp = *std::move(xdp);
   return absl::OkStatus();
 }
 

@@ -20,6 +20,7 @@
 #include "server/net/socket_address.h"
 #include "server/net/udp_socket.h"
 #include "server/tcp/tcp_server.h"
+#include "server/net/xdp/xdp_options.h"
 
 namespace roughtime::server {
 
@@ -35,6 +36,7 @@ struct ServerConfig {
   size_t workers = 1;
   bool pin_workers = false;  // --pin-workers (reuseport_steering.h)
   IoMode io_mode = IoMode::kMmsg;
+  xdp::XdpOptions xdp;  // --xdp, --xdp-mode (net/xdp/)
   SocketOptions socket_options;
   BatcherOptions batcher;  // batcher.served = the --versions asked for
   absl::Duration stats_interval = absl::Seconds(60);

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstddef>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "roughtime/certificate.h"
@@ -37,6 +38,10 @@ class Worker {
 
   // Serves until stopped; the batch in progress is flushed before return.
   void Run();
+
+  // Replaces the packet loop made from `io_mode`; before Run. (--io xdp:
+  // the AF_XDP loop of net/xdp/, which also serves the UDP sockets.)
+  void UseDatagramIo(std::unique_ptr<DatagramIo> io) { io_ = std::move(io); }
 
   const WorkerStats& stats() const { return stats_; }
   size_t max_batch() const { return batcher_.capacity(); }

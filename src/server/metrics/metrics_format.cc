@@ -115,6 +115,30 @@ std::string CounterHelp(size_t index) {
     case stat::kBusyEntries:
       return "Times a worker became busy (over 80% of its time working) and "
              "began to hold batches until full or --batch-delay.";
+    case stat::kXdpRedirected:
+      return "Request-shaped datagrams the XDP sieve sent to an AF_XDP "
+             "socket (--io xdp).";
+    case stat::kXdpPassed:
+      return "Request-shaped datagrams the XDP sieve passed to the kernel's "
+             "UDP sockets.";
+    case stat::kXdpPassedUnparsed:
+      return "IPv4 fragments to a served port the XDP sieve left to the "
+             "kernel.";
+    case stat::kXdpDropTooShort:
+      return "Datagrams under 1024 bytes dropped in the driver by the XDP "
+             "sieve (RFC 10049 9).";
+    case stat::kXdpDropTooLong:
+      return "Datagrams over 1500 bytes dropped by the XDP sieve.";
+    case stat::kXdpDropNotRoughtime:
+      return "Datagrams neither ROUGHTIM-framed nor Google-shaped dropped by "
+             "the XDP sieve.";
+    case stat::kXdpDropBadLength:
+      return "Datagrams whose UDP length disagrees with the frame dropped by "
+             "the XDP sieve.";
+    case stat::kXdpBadChecksum:
+      return "AF_XDP frames dropped for a wrong IPv4 header or UDP checksum.";
+    case stat::kXdpBadFrame:
+      return "AF_XDP frames dropped for unreadable headers.";
     default:
       return absl::StrCat("The ", StatName(index),
                           " counter of the stats summary line.");

@@ -49,6 +49,7 @@ MetricsState GatherMetrics(const MetricsSources& sources, absl::Time now) {
     Accumulate(state.stats, stats->Snapshot());
     state.histograms.Add(stats->histograms().Snapshot());
   }
+  if (sources.add_counters) sources.add_counters(&state.stats);
   state.workers = sources.workers;
   state.now = now;
   state.start = sources.start;
@@ -91,7 +92,8 @@ void ServeMetrics(MetricsEndpoint* endpoint, const ServerConfig& config,
                   const std::vector<std::unique_ptr<Worker>>& workers,
                   const TcpServer* tcp, const KeyKeeper& keys,
                   const ClockGate& clock_gate, VersionSet served,
-                  absl::Time start) {
+                  absl::Time start,
+                  std::function<void(StatsSnapshot*)> add_counters) {
   if (endpoint == nullptr) return;
   static const AdjtimexKernelClock kernel_clock;
   MetricsSources sources;
@@ -106,6 +108,7 @@ void ServeMetrics(MetricsEndpoint* endpoint, const ServerConfig& config,
   sources.warn_before = config.delegation_warn_before;
   sources.start = start;
   sources.served_versions = VersionSetNames(served);
+  sources.add_counters = std::move(add_counters);
   endpoint->Serve(MakeMetricsHandlers(std::move(sources)));
 }
 

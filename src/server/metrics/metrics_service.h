@@ -5,6 +5,7 @@
 #ifndef ROUGHTIME_SERVER_METRICS_METRICS_SERVICE_H_
 #define ROUGHTIME_SERVER_METRICS_METRICS_SERVICE_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +37,9 @@ struct MetricsSources {
   absl::Duration warn_before = absl::ZeroDuration();
   absl::Time start;
   std::string served_versions;
+  // Counters kept outside WorkerStats (the XDP sieve's BPF map); may be
+  // empty.
+  std::function<void(StatsSnapshot*)> add_counters;
 };
 
 // The state at `now` (counters summed over every source).
@@ -53,7 +57,8 @@ void ServeMetrics(MetricsEndpoint* endpoint, const ServerConfig& config,
                   const std::vector<std::unique_ptr<Worker>>& workers,
                   const TcpServer* tcp, const KeyKeeper& keys,
                   const ClockGate& clock_gate, VersionSet served,
-                  absl::Time start);
+                  absl::Time start,
+                  std::function<void(StatsSnapshot*)> add_counters = {});
 
 }  // namespace roughtime::server
 

@@ -25,6 +25,15 @@ namespace roughtime::server {
 // datagram arrives truncated but still visibly too long for ParseRequest.
 inline constexpr size_t kReceiveBufferSize = kMaxRequestSize + 1;
 
+// What a loop that reads whole frames (--io xdp, net/xdp/) needs to
+// address the reply beyond `peer` and `local`: both link-layer addresses
+// and the UDP port the request was sent to. The socket loops leave it unset.
+struct FrameOrigin {
+  uint8_t peer_mac[6] = {};
+  uint8_t local_mac[6] = {};
+  uint16_t local_port = 0;  // host byte order
+};
+
 // A received datagram and where it came from, in preallocated storage.
 struct RequestSlot {
   uint8_t data[kReceiveBufferSize];
@@ -33,12 +42,16 @@ struct RequestSlot {
   socklen_t peer_size = 0;
   LocalDestination local;
   uint32_t socket_index = 0;  // which of the worker's sockets
+  FrameOrigin frame;          // --io xdp only
 
   ByteSpan bytes() const { return ByteSpan(data, size); }
 };
 
-enum class IoMode : uint8_t { kPlain, kMmsg };
-// "plain" or "mmsg".
+// kXdp: AF_XDP sockets on the --xdp interfaces (net/xdp/xdp_io.h) next to
+// the mmsg loop for the UDP sockets; the server installs that loop in each
+// worker (Worker::UseDatagramIo), MakeDatagramIo makes the mmsg one.
+enum class IoMode : uint8_t { kPlain, kMmsg, kXdp };
+// "plain", "mmsg" or "xdp".
 absl::string_view IoModeName(IoMode mode);
 absl::StatusOr<IoMode> ParseIoMode(absl::string_view name);
 // The default loop of this platform (mmsg on Linux).

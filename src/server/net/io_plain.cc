@@ -111,7 +111,12 @@ class PlainIo final : public DatagramIo {
 }  // namespace
 
 absl::string_view IoModeName(IoMode mode) {
-  return mode == IoMode::kPlain ? "plain" : "mmsg";
+  switch (mode) {
+    case IoMode::kPlain: return "plain";
+    case IoMode::kMmsg: return "mmsg";
+    case IoMode::kXdp: return "xdp";
+  }
+  return "mmsg";
 }
 
 absl::StatusOr<IoMode> ParseIoMode(absl::string_view name) {
@@ -124,8 +129,12 @@ absl::StatusOr<IoMode> ParseIoMode(absl::string_view name) {
         "--io=mmsg needs recvmmsg/sendmmsg (Linux); use --io=plain");
 #endif
   }
+#ifdef __linux__
+  // Whether this build and host can do it is checked at start (needs --xdp).
+  if (name == "xdp") return IoMode::kXdp;
+#endif
   return absl::InvalidArgumentError(
-      absl::StrCat("bad --io '", name, "' (want mmsg or plain)"));
+      absl::StrCat("bad --io '", name, "' (want mmsg, plain or xdp)"));
 }
 
 IoMode DefaultIoMode() {
@@ -138,7 +147,9 @@ IoMode DefaultIoMode() {
 
 std::unique_ptr<DatagramIo> MakeDatagramIo(IoMode mode, size_t max_batch) {
 #ifdef __linux__
-  if (mode == IoMode::kMmsg) return MakeMmsgIo(max_batch);
+  if (mode == IoMode::kMmsg || mode == IoMode::kXdp) {
+    return MakeMmsgIo(max_batch);
+  }
 #endif
   return std::make_unique<PlainIo>();
 }

@@ -9,6 +9,12 @@
 #  * docs/ARCHITECTURE.md names a path or a `Function()` that does not exist.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Exit 77 (meson's "skipped") without Universal Ctags: the lengths need its
+# end: field, which Exuberant Ctags does not have.
+if ! ctags --version 2>/dev/null | grep -q 'Universal Ctags'; then
+  echo "layout: skipped: Universal Ctags is not installed (apt-get install universal-ctags)"
+  exit 77
+fi
 max_function=${MAX_FUNCTION:-80}
 max_file=${MAX_FILE:-400}
 rc=0

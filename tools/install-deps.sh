@@ -11,7 +11,7 @@ packages=(g++ pkg-config meson ninja-build
           libgtest-dev libgmock-dev libbenchmark-dev
           libcpp-httplib-dev
           scdoc
-          python3 iproute2 procps
+          python3 iproute2 procps universal-ctags
           clang bpftool libbpf-dev libxdp-dev
           ethtool iputils-ping)
 

@@ -1,4 +1,4 @@
-// The server's pure batching policy (src/server/batcher.h) without sockets:
+// The server's pure batching policy (src/server/core/batcher.h) without sockets:
 // a stream of datagrams, each offered to the Batcher with a fake clock that
 // the input advances, flushed whenever FlushDue says so (or at the end).
 // Every response written must verify against its own request with the

@@ -5,7 +5,7 @@
 // accepted request always gets a response no larger than itself, and that
 // response verifies with the client's VerifyResponse against exactly the
 // request sent (every version answers what it was asked in its own dialect).
-// And the kernel filter (src/server/bpf_filter.cc, run here by a user-space
+// And the kernel filter (src/server/net/bpf_filter.cc, run here by a user-space
 // classic BPF interpreter) never drops a datagram the server would accept:
 // such a filter would lose clients silently.
 #include <cstddef>

@@ -1,5 +1,5 @@
 // A user-space interpreter for the classic BPF instructions the server's
-// kernel programs use (src/server/bpf_filter.cc), with the kernel's
+// kernel programs use (src/server/net/bpf_filter.cc), with the kernel's
 // semantics: a load past the end of the packet ends the program with 0
 // (drop). It lets tests and fuzz targets ask "would the kernel filter let
 // this datagram through?" without a socket, e.g. request_fuzzer's check

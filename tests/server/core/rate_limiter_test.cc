@@ -1,4 +1,4 @@
-// The per-source rate limiter (src/server/rate_limiter.h): the bucket's
+// The per-source rate limiter (src/server/core/rate_limiter.h): the bucket's
 // arithmetic on an injected clock, who counts as one source, collisions in a
 // tiny table, the 40-bit clock's wrap, and the limit holding when several
 // threads take tokens from one source at once.

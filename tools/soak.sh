@@ -128,6 +128,9 @@ trap cleanup EXIT
 start_server() {
   local dir=$1; shift
   mkdir -p "$dir"
+  # Made before the server starts: the subshell's redirection may come after
+  # the first sed below, which (under set -e and pipefail) must not fail.
+  : >"$dir/stderr"
   (cd "$dir" && exec "$server_bin" --listen 127.0.0.1:0 "$@" \
       2>"$dir/stderr" >"$dir/stdout") &
   started_pid=$!
